@@ -1,0 +1,74 @@
+"""Roles and what each may do: the one table the permission function reads.
+
+Platform administration is split three ways as 等保 level 3 asks (三员分立): the
+系统管理员 runs accounts, the 安全管理员 roles and policies, the 审计管理员 reads the
+audit log. None of them reads residents' files: they hold no ``person.*`` action.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+    CIVIL = "civil", _("民政管理")
+    STREET = "street", _("街道/乡镇管理员")
+    HEAD = "head", _("站长")
+    WORKER = "worker", _("社工")
+    SUPERVISOR = "supervisor", _("督导")
+    ORG_LEAD = "org_lead", _("社会组织负责人")
+    VOLUNTEER = "volunteer", _("志愿者")
+
+
+# Roles bound to the whole platform rather than to a division or station.
+PLATFORM_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+# Roles bound to one station (社工站/社工室); the others are bound to a division.
+STATION_ROLES = {Role.HEAD, Role.WORKER, Role.SUPERVISOR}
+# A second factor (TOTP) is required of these; optional for everyone else.
+OTP_REQUIRED_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR, Role.CIVIL}
+
+
+class Action(models.TextChoices):
+    NETWORK_VIEW = "network.view", _("查看区划与站点")
+    STATION_CREATE = "station.create", _("新建、撤销站点")
+    STATION_EDIT = "station.edit", _("编辑站点与功能室")
+    USER_VIEW = "user.view", _("查看账号")
+    USER_MANAGE = "user.manage", _("创建、停用账号")
+    ROLE_MANAGE = "role.manage", _("授予、撤销角色")
+    AUDIT_VIEW = "audit.view", _("查看审计日志")
+    PERSON_VIEW = "person.view", _("查看服务对象档案")
+    PERSON_REVEAL = "person.reveal", _("显示完整证件号与电话")
+
+
+_STAFF_VIEW = {Action.NETWORK_VIEW}
+_MANAGER = _STAFF_VIEW | {
+    Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.AUDIT_VIEW,
+}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),
+    Role.SECADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.ROLE_MANAGE}),
+    Role.AUDITOR: frozenset({Action.AUDIT_VIEW, Action.USER_VIEW}),
+    # A district official sees aggregates everywhere below, personal files nowhere.
+    Role.CIVIL: frozenset(_MANAGER | {Action.STATION_CREATE}),
+    Role.STREET: frozenset(_MANAGER | {Action.STATION_CREATE, Action.PERSON_VIEW}),
+    Role.HEAD: frozenset(_MANAGER | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.WORKER: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.SUPERVISOR: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.ORG_LEAD: frozenset(_STAFF_VIEW),
+    Role.VOLUNTEER: frozenset(),
+}
+
+# Which roles a manager holding ``role`` may hand out inside their own scope.
+# Nobody grants a role above their own; platform roles come from the 安全管理员 only.
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.SECADMIN: frozenset(Role.values),
+    Role.SYSADMIN: frozenset(),
+    Role.CIVIL: frozenset({Role.CIVIL, Role.STREET, Role.HEAD, Role.WORKER, Role.SUPERVISOR,
+                           Role.ORG_LEAD, Role.VOLUNTEER}),
+    Role.STREET: frozenset({Role.STREET, Role.HEAD, Role.WORKER, Role.SUPERVISOR, Role.ORG_LEAD,
+                            Role.VOLUNTEER}),
+    Role.HEAD: frozenset({Role.WORKER, Role.SUPERVISOR, Role.VOLUNTEER}),
+}

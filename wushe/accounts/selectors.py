@@ -1,0 +1,67 @@
+"""Reads of accounts, always narrowed to what the asking user's scope covers."""
+
+from contextlib import suppress
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from wushe.accounts.models import RoleAssignment, User
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import prefixes_for
+from wushe.core.divisions import within_any
+from wushe.core.pii import hash_lookup
+
+
+def _assignments_within(prefixes: list[str]) -> Q:
+    if "" in prefixes:
+        return Q()
+    return within_any("station__division_id", prefixes) | within_any("division_id", prefixes)
+
+
+def user_list(*, user, search: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    """Accounts holding at least one role inside the user's scope (all, for platform admins)."""
+    prefixes = prefixes_for(user, Action.USER_VIEW)
+    qs = User.objects.all()
+    if "" not in prefixes:
+        in_scope = RoleAssignment.objects.filter(_assignments_within(prefixes), user=OuterRef("pk"))
+        qs = qs.filter(Exists(in_scope)) if prefixes else qs.none()
+    if search:
+        cond = Q(username__icontains=search) | Q(full_name__icontains=search)
+        digits = search.replace(" ", "")
+        if digits.isdigit() and len(digits) >= 11:
+            with suppress(ValidationError):  # a malformed number simply matches nothing extra
+                cond |= Q(mobile_hash=hash_lookup("mobile", digits))
+        qs = qs.filter(cond)
+    if role:
+        qs = qs.filter(assignments__role=role)
+    if active in {"1", "0"}:
+        qs = qs.filter(is_active=active == "1")
+    return qs.distinct().order_by("username").prefetch_related(
+        "assignments__station__division", "assignments__division"
+    )
+
+
+def user_get(*, user, pk: int, action: str = Action.USER_VIEW) -> User:
+    """One account, or 404 when it lies outside the user's scope for ``action``.
+
+    To view, one of the account's roles must lie inside the scope; to manage, all of
+    them: a street manager cannot reset the password of someone who also works elsewhere.
+    """
+    prefixes = prefixes_for(user, action)
+    target = User.objects.filter(pk=pk).first() if prefixes else None
+    if target is None or not _covers(prefixes, target, every=action == Action.USER_MANAGE):
+        raise Http404
+    return target
+
+
+def _covers(prefixes: list[str], target: User, *, every: bool) -> bool:
+    if "" in prefixes:
+        return True
+    scopes = [a.scope_prefix for a in target.assignments.select_related("station__division", "division")]
+    inside = [p not in (None, "") and any(p.startswith(mine) for mine in prefixes) for p in scopes]
+    return bool(inside) and (all(inside) if every else any(inside))
+
+
+def assignment_list(*, user, target: User) -> list[RoleAssignment]:
+    return list(target.assignments.select_related("station__division", "division", "granted_by"))

@@ -1,0 +1,47 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wushe.core.divisions import prefix_of, within
+from wushe.core.models import AuditEntry, Station
+
+
+class StationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    tier = django_filters.ChoiceFilter(label=_("层级"), choices=Station.Tier.choices, empty_label=_("全部层级"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Station.Status.choices, empty_label=_("全部状态"))
+    under = django_filters.CharFilter(label=_("区划代码"), method="under_division")
+
+    class Meta:
+        model = Station
+        fields = ["q", "tier", "status", "under"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(address__icontains=value) | Q(division__name__icontains=value)
+            | Q(agency__name__icontains=value)
+        )
+
+    def under_division(self, queryset, name, value):
+        # Narrows further inside what the selector already scoped; never widens it.
+        value = value.strip()
+        if not value.isdigit() or len(value) > 12:
+            return queryset.none()
+        return queryset.filter(within("division_id", prefix_of(value)))
+
+
+class AuditFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(label=_("操作人账号"), field_name="actor_name", lookup_expr="icontains")
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditEntry.Action.choices,
+                                         empty_label=_("全部操作"))
+    object_id = django_filters.CharFilter(label=_("对象编号"))
+    since = django_filters.DateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "action", "object_id", "since", "until"]

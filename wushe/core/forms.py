@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wushe.core.models import Agency, Division, Room, Station
+
+
+class DivisionCodeField(forms.CharField):
+    """A division entered by its 12-digit code (or the short code: 340104005)."""
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        code = value.ljust(12, "0") if value.isdigit() and len(value) <= 12 else None
+        division = Division.objects.filter(code=code).first() if code else None
+        if division is None:
+            raise forms.ValidationError(_("区划代码“%(v)s”不存在。"), params={"v": value})
+        return division
+
+
+class StationForm(forms.ModelForm):
+    division = DivisionCodeField(label=_("所在区划代码"), help_text=_("统计用区划代码，如 340104005（西园街道）"))
+    agency = forms.ModelChoiceField(Agency.objects.all(), label=_("运营机构"), required=False)
+
+    class Meta:
+        model = Station
+        fields = ["name", "tier", "division", "address", "opened_on", "agency", "contact_name",
+                  "contact_phone", "status"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [c for c in Station.Status.choices if c[0] != Station.Status.CLOSED]
+        if self.instance.pk:
+            self.initial["division"] = self.instance.division_id
+
+    def _post_clean(self):
+        # Validation and saving are the service's job; the form only parses input.
+        pass
+
+
+class StationCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("撤销原因"), max_length=200)
+
+
+class RoomForm(forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = ["name", "kind", "capacity", "area_m2", "active"]
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,107 @@
+"""Writes on the network: stations and rooms. Each checks scope, validates, audits."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import check
+from wushe.core import audit
+from wushe.core.models import AuditEntry, Division, Room, Station
+
+STATION_FIELDS = ("name", "tier", "division", "address", "opened_on", "agency", "contact_name",
+                  "contact_phone", "status")
+ROOM_FIELDS = ("name", "kind", "capacity", "area_m2", "active")
+
+
+def _save_validated(obj, *, unique_message: str) -> None:
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:  # a concurrent insert won the unique constraint
+        raise ValidationError(unique_message) from exc
+
+
+def station_create(*, actor, data: dict, request=None) -> Station:
+    division: Division = data["division"]
+    check(actor, Action.STATION_CREATE, division)
+    station = Station(**{f: data[f] for f in STATION_FIELDS if f in data})
+    if station.status == Station.Status.CLOSED:
+        raise ValidationError({"status": _("新建站点不能是“已撤销”状态。")})
+    with transaction.atomic():
+        _save_validated(station, unique_message=_("该区划已有同一层级的站点（未撤销）。"))
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=station)
+    return station
+
+
+def station_update(*, actor, station: Station, data: dict, request=None) -> Station:
+    check(actor, Action.STATION_EDIT, station)
+    if "division" in data and data["division"].pk != station.division_id:
+        # Moving a station moves whose data it holds; it must stay inside the editor's scope.
+        check(actor, Action.STATION_CREATE, data["division"])
+    if data.get("status") == Station.Status.CLOSED and station.status != Station.Status.CLOSED:
+        raise ValidationError({"status": _("撤销站点请使用“撤销站点”操作，并填写日期与原因。")})
+    before = {f: str(getattr(station, f)) for f in STATION_FIELDS}
+    for f in STATION_FIELDS:
+        if f in data:
+            setattr(station, f, data[f])
+    changed = {f: [before[f], str(getattr(station, f))] for f in STATION_FIELDS
+               if before[f] != str(getattr(station, f))}
+    with transaction.atomic():
+        _save_validated(station, unique_message=_("该区划已有同一层级的站点（未撤销）。"))
+        if changed:
+            audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=station,
+                         detail=changed)
+    return station
+
+
+def station_close(*, actor, station: Station, closed_on: datetime.date, reason: str,
+                  request=None) -> Station:
+    """撤销: the station stops counting towards coverage; its records and history stay."""
+    check(actor, Action.STATION_CREATE, station)
+    if station.status == Station.Status.CLOSED:
+        raise ValidationError(_("该站点已经撤销。"))
+    if not reason.strip():
+        raise ValidationError({"closed_reason": _("请填写撤销原因。")})
+    if station.opened_on and closed_on < station.opened_on:
+        raise ValidationError({"closed_on": _("撤销日期不能早于启用日期。")})
+    station.status = Station.Status.CLOSED
+    station.closed_on = closed_on
+    station.closed_reason = reason.strip()
+    with transaction.atomic():
+        station.full_clean()
+        station.save()
+        audit.record(AuditEntry.Action.CLOSED, request=request, actor=actor, obj=station,
+                     detail={"closed_on": closed_on.isoformat(), "reason": station.closed_reason})
+    return station
+
+
+def station_reopen(*, actor, station: Station, request=None) -> Station:
+    """Undo a closure (撤销恢复), unless another station has taken the division meanwhile."""
+    check(actor, Action.STATION_CREATE, station)
+    station.status = Station.Status.ACTIVE
+    station.closed_on = None
+    station.closed_reason = ""
+    with transaction.atomic():
+        _save_validated(station, unique_message=_("该区划已有同一层级的站点（未撤销），不能恢复。"))
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=station,
+                     detail={"status": "reopened"})
+    return station
+
+
+def room_save(*, actor, station: Station, data: dict, room: Room | None = None, request=None) -> Room:
+    check(actor, Action.STATION_EDIT, station)
+    room = room or Room(station=station)
+    for f in ROOM_FIELDS:
+        if f in data:
+            setattr(room, f, data[f])
+    created = room.pk is None
+    with transaction.atomic():
+        _save_validated(room, unique_message=_("本站点已有同名功能室。"))
+        audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+                     request=request, actor=actor, obj=room, division_code=station.division_id,
+                     detail={f: str(data.get(f, "")) for f in ROOM_FIELDS if f in data})
+    return room

@@ -1,0 +1,38 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from wushe.core.models import AuditEntry, Station
+
+
+class StationTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("名称"))
+    tier = tables.Column(verbose_name=_("层级"))
+    division = tables.Column(accessor="division__name", verbose_name=_("所在区划"), order_by="division_id")
+    agency = tables.Column(accessor="agency__name", verbose_name=_("运营机构"), default="—")
+    opened_on = tables.DateColumn(verbose_name=_("启用日期"), default="—")
+    status = tables.TemplateColumn(
+        template_name="core/_status_badge.html", verbose_name=_("状态"), order_by="status"
+    )
+
+    class Meta:
+        model = Station
+        fields = ("name", "tier", "division", "agency", "opened_on", "status")
+        empty_text = _("没有符合条件的站点。")
+        attrs = {"class": "table table-hover align-middle"}
+        per_page = 25
+
+
+class AuditTable(tables.Table):
+    at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
+    actor_name = tables.Column(verbose_name=_("操作人"), default="—")
+    action = tables.Column(verbose_name=_("操作"))
+    object_label = tables.Column(verbose_name=_("对象"), default="—", orderable=False)
+    division_code = tables.Column(verbose_name=_("区划"), default="—")
+    ip = tables.Column(verbose_name=_("IP 地址"), default="—", orderable=False)
+    detail = tables.JSONColumn(verbose_name=_("详情"), orderable=False)
+
+    class Meta:
+        model = AuditEntry
+        fields = ("at", "actor_name", "action", "object_label", "division_code", "ip", "detail")
+        empty_text = _("没有符合条件的审计记录。")
+        attrs = {"class": "table table-sm align-middle"}

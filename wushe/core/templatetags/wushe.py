@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value) -> str:
+    """A rate in percent, one decimal; an em dash where there is nothing to divide by."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}%"

@@ -1,0 +1,215 @@
+"""Pages of the network: home, division tree with coverage, stations and rooms, audit log."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import can
+from wushe.core import selectors, services
+from wushe.core.access import public, requires, signed_in
+from wushe.core.exports import xlsx_response
+from wushe.core.filters import AuditFilter, StationFilter
+from wushe.core.forms import RoomForm, StationCloseForm, StationForm
+from wushe.core.tables import AuditTable, StationTable
+
+
+def form_errors_from(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the field it names when it does."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@public
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable", "reason": str(exc)[:200]},
+                            status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor,
+                         "time": timezone.now().isoformat()})
+
+
+@signed_in
+def home(request):
+    roots = selectors.division_roots(user=request.user)
+    return render(request, "core/home.html", {
+        "counts": selectors.network_counts(user=request.user) if can(request.user, Action.NETWORK_VIEW) else None,
+        "roots": [(d, selectors.coverage_of(division=d)) for d in roots[:12]],
+    })
+
+
+@requires(Action.NETWORK_VIEW)
+def division_index(request):
+    roots = selectors.division_roots(user=request.user)
+    if len(roots) == 1:
+        return redirect("core:division", code=roots[0].code)
+    return render(request, "core/division_index.html", {"roots": roots})
+
+
+@requires(Action.NETWORK_VIEW)
+def division_detail(request, code):
+    division = selectors.division_get(user=request.user, code=code)
+    return render(request, "core/division_detail.html", {
+        "division": division,
+        "trail": selectors.division_trail(user=request.user, division=division)[:-1],
+        "can_create": can(request.user, Action.STATION_CREATE, division),
+        "coverage": selectors.coverage_of(division=division),
+        "children": selectors.children_with_coverage(division=division),
+        "stations": selectors.station_list(user=request.user).filter(division=division),
+    })
+
+
+@requires(Action.NETWORK_VIEW)
+def station_list(request):
+    stations = selectors.station_list(user=request.user)
+    filterset = StationFilter(request.GET, queryset=stations)
+    if request.GET.get("export") == "xlsx":
+        return _station_export(request, filterset.qs)
+    table = StationTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    template = "core/station_list.html#results" if request.htmx else "core/station_list.html"
+    return render(request, template, {"filter": filterset, "table": table,
+                                      "can_create": can(request.user, Action.STATION_CREATE)})
+
+
+def _station_export(request, qs):
+    from wushe.core import audit
+    from wushe.core.models import AuditEntry
+
+    audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="core.station",
+                 detail={"query": request.GET.urlencode(), "rows": qs.count()})
+    rows = (
+        (s.name, s.get_tier_display(), s.division_id, s.division.name, s.address,
+         s.agency.name if s.agency else "", s.opened_on, s.contact_name, s.contact_phone,
+         s.get_status_display())
+        for s in qs.order_by("division_id", "name").iterator(chunk_size=2000)
+    )
+    headers = [_("名称"), _("层级"), _("区划代码"), _("所在区划"), _("地址"), _("运营机构"),
+               _("启用日期"), _("联系人"), _("联系电话"), _("状态")]
+    return xlsx_response(f"站点名录-{timezone.localdate():%Y%m%d}.xlsx", _("站点名录"), headers, rows)
+
+
+@requires(Action.NETWORK_VIEW)
+def station_detail(request, pk):
+    station = selectors.station_get(user=request.user, pk=pk)
+    return render(request, "core/station_detail.html", {
+        "station": station,
+        "trail": selectors.division_trail(user=request.user, division=station.division),
+        "rooms": selectors.station_rooms(station=station),
+        "staff": selectors.station_staff(station=station),
+        "can_edit": can(request.user, Action.STATION_EDIT, station),
+        "can_close": can(request.user, Action.STATION_CREATE, station),
+        "close_form": StationCloseForm(initial={"closed_on": timezone.localdate()}),
+    })
+
+
+@requires(Action.STATION_CREATE)
+@require_http_methods(["GET", "POST"])
+def station_create(request):
+    form = StationForm(request.POST or None, initial={"division": request.GET.get("division", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            station = services.station_create(actor=request.user, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("站点“%(name)s”已创建。") % {"name": station.name})
+            return redirect(station)
+    return render(request, "core/station_form.html", {"form": form, "title": _("新建站点")})
+
+
+@requires(Action.STATION_EDIT)
+@require_http_methods(["GET", "POST"])
+def station_edit(request, pk):
+    station = selectors.station_get(user=request.user, pk=pk, action=Action.STATION_EDIT)
+    form = StationForm(request.POST or None, instance=station)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.station_update(actor=request.user, station=station, data=form.cleaned_data,
+                                    request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("站点信息已保存。"))
+            return redirect(station)
+    return render(request, "core/station_form.html", {"form": form, "station": station,
+                                                      "title": _("编辑站点")})
+
+
+@requires(Action.STATION_CREATE)
+@require_POST
+def station_close(request, pk):
+    station = selectors.station_get(user=request.user, pk=pk, action=Action.STATION_CREATE)
+    form = StationCloseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.station_close(actor=request.user, station=station, request=request,
+                               closed_on=form.cleaned_data["closed_on"], reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _("未能撤销：%(e)s") % {"e": "；".join(exc.messages)})
+    else:
+        messages.success(request, _("站点已撤销。如属误操作，可点击“恢复站点”。"))
+    return redirect(station)
+
+
+@requires(Action.STATION_CREATE)
+@require_POST
+def station_reopen(request, pk):
+    station = selectors.station_get(user=request.user, pk=pk, action=Action.STATION_CREATE)
+    try:
+        services.station_reopen(actor=request.user, station=station, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("站点已恢复运营。"))
+    return redirect(station)
+
+
+@requires(Action.STATION_EDIT)
+@require_http_methods(["GET", "POST"])
+def room_edit(request, pk, room_pk=None):
+    station = selectors.station_get(user=request.user, pk=pk, action=Action.STATION_EDIT)
+    room = selectors.room_get(user=request.user, station=station, pk=room_pk) if room_pk else None
+    form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_save(actor=request.user, station=station, room=room, data=form.cleaned_data,
+                               request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("功能室已保存。"))
+            return redirect(station)
+    return render(request, "core/room_form.html", {"form": form, "station": station, "room": room})
+
+
+@requires(Action.AUDIT_VIEW)
+def audit_list(request):
+    filterset = AuditFilter(request.GET, queryset=selectors.audit_list(user=request.user))
+    table = AuditTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "core/audit_list.html", {"filter": filterset, "table": table})
+
+
+@signed_in
+def styleguide(request):
+    """The living style guide: every shared UI component, in use."""
+    from wushe.core.models import Station
+
+    sample = selectors.Coverage(villages=12, communities=9, villages_covered=9, towns=1, towns_covered=1)
+    return render(request, "core/styleguide.html", {"statuses": Station.Status, "sample_coverage": sample})

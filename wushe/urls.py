@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from wushe.api.urls import api
+from wushe.core.access import public
+from wushe.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("wushe.accounts.urls")),
+    path("", include("wushe.core.urls")),
+]
