@@ -1,0 +1,41 @@
+import pytest
+
+from tests.factories import Network
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    # Argon2 is the production hasher; tests hash hundreds of passwords, so use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WUSHE_DEMO = False
+    # whitenoise's manifest is not built for tests; plain storage serves from finders.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def net(db):
+    return Network()
+
+
+@pytest.fixture
+def people(net):
+    return net.users()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the session, with the second factor marked done."""
+
+    def _login(user, *, verified=True):
+        client.force_login(user)
+        if verified:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return _login
