@@ -57,7 +57,7 @@ browser-deps:
 	fi
 
 test: install assets keys browser-deps
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -q -n 2
 
 lint: install
 	$(BIN)/ruff check wushe tests bench scripts

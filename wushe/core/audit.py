@@ -69,6 +69,8 @@ def record(
                 division_code = code_of(obj)
             except TypeError:
                 division_code = ""
+    if not division_code and actor is not None:
+        division_code = _home_code(actor)
     entry = AuditEntry(
         at=timezone.now(),
         actor=actor,
@@ -91,6 +93,19 @@ def record(
         head.last_hash = entry.hash
         head.save(update_fields=["last_hash"])
     return entry
+
+
+def _home_code(actor) -> str:
+    """Where an actor's own actions (sign-in, password change) belong: their first scope.
+
+    So a street manager sees the sign-ins of the people working in their street.
+    """
+    from wushe.accounts.scope import assignments_of
+
+    for a in assignments_of(actor):
+        if a.scope_prefix:
+            return a.scope_prefix.ljust(12, "0")
+    return ""
 
 
 @dataclass

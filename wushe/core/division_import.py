@@ -384,7 +384,7 @@ class _Importer:
                 if not raw_code:
                     error(line, f"区划代码为空（{name}）")
                     continue
-                if not raw_code.isdigit():
+                if not (raw_code.isascii() and raw_code.isdigit()):  # not "３４"
                     error(line, f"区划代码“{raw_code}”不是数字")
                     continue
                 level = _level_of_code(raw_code)

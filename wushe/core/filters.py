@@ -7,6 +7,14 @@ from wushe.core.divisions import prefix_of, within
 from wushe.core.models import AuditEntry, Station
 
 
+def bootstrap(form) -> None:
+    """Give a filter form's widgets Bootstrap's classes (filter bars are laid out by hand)."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if widget.input_type == "select" else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
 class StationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     tier = django_filters.ChoiceFilter(label=_("层级"), choices=Station.Tier.choices, empty_label=_("全部层级"))
@@ -16,6 +24,10 @@ class StationFilter(django_filters.FilterSet):
     class Meta:
         model = Station
         fields = ["q", "tier", "status", "under"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -45,3 +57,7 @@ class AuditFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor", "action", "object_id", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self.form)
