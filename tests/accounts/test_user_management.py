@@ -188,7 +188,8 @@ def test_head_is_not_offered_civil_role(head_client):
 
 
 def test_head_cannot_create_civil_account(head_client, net):
-    form = _new_worker_form(net.station_a, role=Role.CIVIL, station="", division=net.county.code)
+    form = {**_new_worker_form(net.station_a), "role": Role.CIVIL, "station": "",
+            "division": net.street_a.code}
 
     response = head_client.post(NEW, form)
 

@@ -1,7 +1,17 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wushe.core.models import AuditEntry, Station
+
+
+STATUS_BADGE = {"active": "text-bg-success", "closed": "text-bg-secondary",
+                "suspended": "text-bg-warning", "preparing": "text-bg-info"}
+
+
+def status_badge(value: str, label: str):
+    """The one station status badge, used by tables and (through a filter) templates."""
+    return format_html('<span class="badge {}">{}</span>', STATUS_BADGE.get(value, "text-bg-light"), label)
 
 
 class StationTable(tables.Table):
@@ -10,9 +20,7 @@ class StationTable(tables.Table):
     division = tables.Column(accessor="division__name", verbose_name=_("所在区划"), order_by="division_id")
     agency = tables.Column(accessor="agency__name", verbose_name=_("运营机构"), default="—")
     opened_on = tables.DateColumn(verbose_name=_("启用日期"), default="—")
-    status = tables.TemplateColumn(
-        template_name="core/_status_badge.html", verbose_name=_("状态"), order_by="status"
-    )
+    status = tables.Column(verbose_name=_("状态"))
 
     class Meta:
         model = Station
@@ -20,6 +28,10 @@ class StationTable(tables.Table):
         empty_text = _("没有符合条件的站点。")
         attrs = {"class": "table table-hover align-middle"}
         per_page = 25
+
+    def render_status(self, record):
+        # format_html, not a template per row: this column is on the busiest page.
+        return status_badge(record.status, record.get_status_display())
 
 
 class AuditTable(tables.Table):

@@ -9,3 +9,10 @@ def pct(value) -> str:
     if value is None:
         return "—"
     return f"{value:.1f}%"
+
+
+@register.simple_tag
+def station_status(value: str, label: str):
+    from wushe.core.tables import status_badge
+
+    return status_badge(value, label)

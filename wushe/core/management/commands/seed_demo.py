@@ -12,7 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="随机种子：相同种子生成相同数据")
 
     def handle(self, *args, scale, seed, **options):
-        report = run_seed(scale=scale, seed_value=seed, stdout=self.stdout)
+        report = run_seed(scale=scale, seed_value=seed,
+                          stdout=self.stdout if options["verbosity"] > 1 else None)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据（{scale}）：导入区划 {report.divisions} 条，新建站点 {report.stations} 个、"
             f"功能室 {report.rooms} 间；演示账号 {', '.join(report.accounts)}"
