@@ -7,7 +7,7 @@ WUSHE := $(BIN)/wushe
 export WUSHE_DEMO_PASSWORD ?= Wushe@Demo2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint bench install assets keys browser-deps serve messages clean
+.PHONY: demo test lint bench install assets keys browser-deps messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -68,3 +68,7 @@ bench: install assets keys
 
 clean:
 	rm -rf $(VENV) node_modules wushe/static/vendor var/static
+
+# Re-extract and compile translations (needs GNU gettext: apt-get install gettext).
+messages: install
+	$(BIN)/python scripts/messages.py
