@@ -195,6 +195,7 @@ FORMAT_MODULE_PATH = ["wushe.formats"]
 # --- static files: front-end packages from npm, copied in by `make assets` -------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "wushe" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
