@@ -116,11 +116,6 @@ def test_entry_from_ipv4_request_verifies(rf, db):
     assert audit.verify_chain().ok
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: audit.record hashes REMOTE_ADDR as given, but GenericIPAddressField stores IPv6 "
-    "addresses normalised (lower case, compressed), so verify_chain reports an untouched "
-    "entry as modified"
-))
 def test_entry_from_ipv6_request_verifies(rf, db):
     audit.record(AuditEntry.Action.LOGIN, request=rf.get("/", REMOTE_ADDR="2001:DB8:0:0:0:0:0:1"))
 

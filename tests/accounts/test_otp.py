@@ -130,10 +130,6 @@ def test_otp_returns_to_next_page(civil_client, civil):
     assert response["Location"] == "/stations/"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: views.otp redirects to request.GET['next'] unchecked (wushe/accounts/views.py, "
-    "redirect(request.GET.get('next') or 'core:home')): an open redirect after sign-in"
-))
 def test_otp_does_not_redirect_off_site(civil_client, civil):
     civil_client.get(OTP_URL)
     device = TOTPDevice.objects.get(user=civil)

@@ -237,15 +237,10 @@ def test_policy_rejects_short_password(worker):
     assert worker.check_password(factories.PASSWORD)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the minimum-length message is English: Django 5.2 changed the msgid of "
-    "MinimumLengthValidator (%(min_length)d -> %d) and its zh_Hans catalog has no entry for "
-    "the new one; wushe ships no locale override"
-))
 def test_short_password_message_is_chinese(worker):
     messages = _rejection(worker, "Ab#12345x")
 
-    assert messages == ["密码长度太短。密码必须包含至少 10 个字符。"]
+    assert messages == ["密码太短，至少需要 10 个字符。"]
 
 
 def test_policy_accepts_exactly_ten_characters(worker):
@@ -301,10 +296,6 @@ def test_policy_rejects_reuse_of_the_last_five(worker, back):
     assert "不能使用最近 5 次用过的密码。" in messages
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: HistoryValidator checks the current password plus 5 history rows, i.e. the last "
-    "6 passwords, so the 6th most recent is still refused"
-))
 def test_policy_allows_the_sixth_most_recent_password(worker):
     used = _used_passwords(worker, 6)
 

@@ -177,11 +177,6 @@ def test_successful_sign_in_resets_failure_count(client, sign_in, people):
     assert sign_in("t_shegong", factories.PASSWORD).status_code == 302
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: axes counts failures per typed identifier (AXES_LOCKOUT_PARAMETERS=['username']) "
-    "while the backend also accepts the mobile number in any spelling, so a locked account "
-    "still signs in (and can be guessed at) under its mobile number"
-))
 def test_lockout_covers_sign_in_by_mobile_number(client, sign_in, people):
     worker = people["worker"]
     worker.mobile = "13812345678"

@@ -110,15 +110,15 @@ class RoleAssignment(models.Model):
 class PasswordHistory(models.Model):
     """Hashes of a user's earlier passwords, so the last five are not reused."""
 
-    def __str__(self) -> str:
-        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
-
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(max_length=256)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
 
 
 class ApiToken(models.Model):

@@ -7,7 +7,7 @@ checked with ``can``. Nothing else in the code base decides access.
 
 from django.http import Http404
 
-from wushe.accounts.roles import CAPABILITIES, OTP_REQUIRED_ROLES, Role
+from wushe.accounts.roles import CAPABILITIES, GRANTABLE, OTP_REQUIRED_ROLES, Role
 from wushe.core.divisions import collapse_prefixes, full_code
 
 _CACHE_ATTR = "_wushe_assignments"
@@ -72,6 +72,15 @@ def check(user, action: str, obj) -> None:
     """Raise 404 unless ``user`` may do ``action`` on ``obj``: outside scope, it does not exist."""
     if not can(user, action, obj):
         raise Http404
+
+
+def may_grant(actor, role: str, place_prefix: str) -> bool:
+    """A manager grants only the roles their own role allows, and only inside their scope."""
+    for a in assignments_of(actor):
+        mine = a.scope_prefix
+        if role in GRANTABLE.get(a.role, ()) and mine is not None and place_prefix.startswith(mine):
+            return True
+    return False
 
 
 def needs_otp(user) -> bool:

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from wushe.accounts.models import RoleAssignment, User
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import prefixes_for
+from wushe.accounts.scope import may_grant, prefixes_for
 from wushe.core.divisions import within_any
 from wushe.core.pii import hash_lookup
 
@@ -50,17 +50,21 @@ def user_get(*, user, pk: int, action: str = Action.USER_VIEW) -> User:
     """
     prefixes = prefixes_for(user, action)
     target = User.objects.filter(pk=pk).first() if prefixes else None
-    if target is None or not _covers(prefixes, target, every=action == Action.USER_MANAGE):
+    if target is None:
+        raise Http404
+    if "" in prefixes:  # the platform's own administrators
+        return target
+    assignments = list(target.assignments.select_related("station__division", "division"))
+    if action == Action.USER_MANAGE:
+        # To manage an account one must outrank every role it holds, where it holds it:
+        # a 站长 cannot reset the password of the street manager above them.
+        ok = all(a.scope_prefix and may_grant(user, a.role, a.scope_prefix) for a in assignments)
+    else:
+        ok = any(a.scope_prefix and any(a.scope_prefix.startswith(p) for p in prefixes)
+                 for a in assignments)
+    if not assignments or not ok:
         raise Http404
     return target
-
-
-def _covers(prefixes: list[str], target: User, *, every: bool) -> bool:
-    if "" in prefixes:
-        return True
-    scopes = [a.scope_prefix for a in target.assignments.select_related("station__division", "division")]
-    inside = [p not in (None, "") and any(p.startswith(mine) for mine in prefixes) for p in scopes]
-    return bool(inside) and (all(inside) if every else any(inside))
 
 
 def assignment_list(*, user, target: User) -> list[RoleAssignment]:

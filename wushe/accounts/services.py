@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wushe.accounts.models import ApiToken, PasswordHistory, RoleAssignment, User
-from wushe.accounts.roles import GRANTABLE, Role
-from wushe.accounts.scope import assignments_of, forget
+from wushe.accounts.roles import Role
+from wushe.accounts.scope import assignments_of, forget, may_grant
 from wushe.core import audit
 from wushe.core.models import AuditEntry
 
@@ -38,22 +38,13 @@ def password_set(*, user: User, password: str, actor: User | None = None, forced
                      detail={"by_admin": forced_change})
 
 
-def _may_grant(actor: User, role: str, place_prefix: str) -> bool:
-    """A manager grants only the roles their own role allows, and only inside their scope."""
-    for a in assignments_of(actor):
-        mine = a.scope_prefix
-        if role in GRANTABLE.get(a.role, ()) and mine is not None and place_prefix.startswith(mine):
-            return True
-    return False
-
-
 def role_grant(*, actor: User, user: User, role: str, division=None, station=None, request=None) -> RoleAssignment:
     assignment = RoleAssignment(user=user, role=role, division=division, station=station, granted_by=actor)
     assignment.full_clean()
     if station is not None and not station.is_open:
         raise ValidationError({"station": _("该站点已撤销，不能再授予角色。")})
     place = assignment.scope_prefix
-    if not _may_grant(actor, role, place or ""):
+    if not may_grant(actor, role, place or ""):
         raise PermissionDenied(_("您无权在该范围内授予“%(role)s”角色。") % {"role": Role(role).label})
     with transaction.atomic():
         assignment.save()
@@ -67,7 +58,7 @@ def role_grant(*, actor: User, user: User, role: str, division=None, station=Non
 
 def role_revoke(*, actor: User, assignment: RoleAssignment, request=None) -> None:
     place = assignment.scope_prefix
-    if not _may_grant(actor, assignment.role, place or ""):
+    if not may_grant(actor, assignment.role, place or ""):
         raise PermissionDenied(_("您无权撤销该角色。"))
     with transaction.atomic():
         user = assignment.user

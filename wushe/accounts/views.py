@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -84,7 +85,9 @@ def otp(request):
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record(AuditEntry.Action.OTP, request=request, detail={"enrolled": enrolling})
-            return redirect(request.GET.get("next") or "core:home")
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+            return redirect(target if target and safe else "core:home")
         form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
     context = {"form": form, "enrolling": enrolling, "required": needs_otp(user)}
     if enrolling:

@@ -8,8 +8,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from wushe.core.models import AuditEntry, AuditHead
 
@@ -39,7 +41,15 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client address as the database will store it (IPv6 compressed), so the hash
+    computed now matches the row read back later."""
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    if address and ":" in address:
+        try:
+            return clean_ipv6_address(address)
+        except ValidationError:
+            return None
+    return address or None
 
 
 def record(

@@ -10,6 +10,7 @@ MENU = [
     (_("工作台"), "core:home", "house", None),
     (_("区划与覆盖"), "core:divisions", "diagram-3", Action.NETWORK_VIEW),
     (_("站点"), "core:stations", "buildings", Action.NETWORK_VIEW),
+    (_("社工机构"), "core:agencies", "briefcase", Action.NETWORK_VIEW),
     (_("账号与角色"), "accounts:users", "people", Action.USER_VIEW),
     (_("审计日志"), "core:audit", "journal-text", Action.AUDIT_VIEW),
 ]

@@ -8,7 +8,9 @@ class DivisionCodeField(forms.CharField):
     """A division entered by its 12-digit code (or the short code: 340104005)."""
 
     def clean(self, value):
-        value = super().clean(value).strip()
+        value = (super().clean(value) or "").strip()
+        if not value and not self.required:
+            return None
         code = value.ljust(12, "0") if value.isdigit() and len(value) <= 12 else None
         division = Division.objects.filter(code=code).first() if code else None
         if division is None:
@@ -46,6 +48,21 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "kind", "capacity", "area_m2", "active"]
+
+    def _post_clean(self):
+        pass
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "credit_code", "contact_name", "phone", "address"]
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        if code and (len(code) != 18 or not code.isalnum()):
+            raise forms.ValidationError(_("统一社会信用代码应为18位字母或数字。"))
+        return code
 
     def _post_clean(self):
         pass

@@ -79,6 +79,9 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("core:agency", args=[self.pk])
+
 
 class Station(models.Model):
     """A service point (社工站 / 社工室 / 指导中心), tied to the division it serves."""

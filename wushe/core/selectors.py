@@ -9,7 +9,7 @@ from django.http import Http404
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import check, prefixes_for
 from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within, within_any
-from wushe.core.models import AuditEntry, Division, Room, Station
+from wushe.core.models import Agency, AuditEntry, Division, Room, Station
 
 # --- divisions -------------------------------------------------------------------
 
@@ -191,3 +191,20 @@ def division_trail(*, user, division: Division) -> list[dict]:
         {"code": d.code, "short_name": d.short_name, "linkable": can(user, Action.NETWORK_VIEW, d)}
         for d in division.ancestors() + [division]
     ]
+
+
+def agency_list(*, user, search: str = "") -> QuerySet[Agency]:
+    """Agencies are public organisations; the station count is only of stations in scope."""
+    in_scope = Station.objects.filter(within_any("division_id", prefixes_for(user, Action.NETWORK_VIEW)))
+    in_scope = in_scope.exclude(status=Station.Status.CLOSED)
+    qs = Agency.objects.annotate(station_count=Count("stations", filter=Q(stations__in=in_scope)))
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(credit_code__icontains=search))
+    return qs.order_by("name")
+
+
+def agency_get(*, pk: int) -> Agency:
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None:
+        raise Http404
+    return agency

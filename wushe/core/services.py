@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import check
 from wushe.core import audit
-from wushe.core.models import AuditEntry, Division, Room, Station
+from wushe.core.models import Agency, AuditEntry, Division, Room, Station
 
 STATION_FIELDS = ("name", "tier", "division", "address", "opened_on", "agency", "contact_name",
                   "contact_phone", "status")
@@ -105,3 +105,25 @@ def room_save(*, actor, station: Station, data: dict, room: Room | None = None, 
                      request=request, actor=actor, obj=room, division_code=station.division_id,
                      detail={f: str(data.get(f, "")) for f in ROOM_FIELDS if f in data})
     return room
+
+
+AGENCY_FIELDS = ("name", "credit_code", "contact_name", "phone", "address")
+
+
+def agency_save(*, actor, data: dict, agency: Agency | None = None, request=None) -> Agency:
+    """社工机构 are shared across divisions; those who may open stations may register them."""
+    from wushe.accounts.scope import may
+
+    if not may(actor, Action.STATION_CREATE):
+        raise PermissionDenied
+    agency = agency or Agency()
+    created = agency.pk is None
+    for f in AGENCY_FIELDS:
+        if f in data:
+            setattr(agency, f, data[f])
+    with transaction.atomic():
+        _save_validated(agency, unique_message=_("已有同名的社工机构。"))
+        audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+                     request=request, actor=actor, obj=agency,
+                     detail={f: str(data.get(f, "")) for f in AGENCY_FIELDS if f in data})
+    return agency

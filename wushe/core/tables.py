@@ -2,8 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from wushe.core.models import AuditEntry, Station
-
+from wushe.core.models import Agency, AuditEntry, Station
 
 STATUS_BADGE = {"active": "text-bg-success", "closed": "text-bg-secondary",
                 "suspended": "text-bg-warning", "preparing": "text-bg-info"}
@@ -48,3 +47,16 @@ class AuditTable(tables.Table):
         fields = ("at", "actor_name", "action", "object_label", "division_code", "ip", "detail")
         empty_text = _("没有符合条件的审计记录。")
         attrs = {"class": "table table-sm align-middle"}
+
+
+class AgencyTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("机构名称"))
+    credit_code = tables.Column(verbose_name=_("统一社会信用代码"), default="—")
+    contact_name = tables.Column(verbose_name=_("联系人"), default="—")
+    phone = tables.Column(verbose_name=_("机构电话"), default="—")
+    station_count = tables.Column(verbose_name=_("运营站点（本范围）"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Agency
+        fields = ("name", "credit_code", "contact_name", "phone", "station_count")
+        empty_text = _("尚未登记社工机构。")

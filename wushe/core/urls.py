@@ -15,6 +15,10 @@ urlpatterns = [
     path("stations/<int:pk>/reopen/", views.station_reopen, name="station_reopen"),
     path("stations/<int:pk>/rooms/new/", views.room_edit, name="room_create"),
     path("stations/<int:pk>/rooms/<int:room_pk>/", views.room_edit, name="room_edit"),
+    path("agencies/", views.agency_list, name="agencies"),
+    path("agencies/new/", views.agency_edit, name="agency_create"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("audit/", views.audit_list, name="audit"),
     path("styleguide/", views.styleguide, name="styleguide"),
 ]

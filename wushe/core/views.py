@@ -16,8 +16,8 @@ from wushe.core import selectors, services
 from wushe.core.access import public, requires, signed_in
 from wushe.core.exports import xlsx_response
 from wushe.core.filters import AuditFilter, StationFilter
-from wushe.core.forms import RoomForm, StationCloseForm, StationForm
-from wushe.core.tables import AuditTable, StationTable
+from wushe.core.forms import AgencyForm, RoomForm, StationCloseForm, StationForm
+from wushe.core.tables import AgencyTable, AuditTable, StationTable
 
 
 def form_errors_from(form, exc: ValidationError) -> None:
@@ -196,6 +196,47 @@ def room_edit(request, pk, room_pk=None):
             messages.success(request, _("功能室已保存。"))
             return redirect(station)
     return render(request, "core/room_form.html", {"form": form, "station": station, "room": room})
+
+
+@requires(Action.NETWORK_VIEW)
+def agency_list(request):
+    search = request.GET.get("q", "").strip()
+    agencies = selectors.agency_list(user=request.user, search=search)
+    table = AgencyTable(agencies)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "core/agency_list.html", {
+        "table": table, "can_edit": can(request.user, Action.STATION_CREATE),
+    })
+
+
+@requires(Action.NETWORK_VIEW)
+def agency_detail(request, pk):
+    agency = selectors.agency_get(pk=pk)
+    return render(request, "core/agency_detail.html", {
+        "agency": agency,
+        "stations": selectors.station_list(user=request.user).filter(agency=agency).order_by("division_id"),
+        "can_edit": can(request.user, Action.STATION_CREATE),
+    })
+
+
+@requires(Action.STATION_CREATE)
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, pk=None):
+    agency = selectors.agency_get(pk=pk) if pk else None
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_save(actor=request.user, agency=agency, data=form.cleaned_data,
+                                          request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("社工机构已保存。"))
+            return redirect("core:agency", pk=agency.pk)
+    return render(request, "core/station_form.html", {
+        "form": form, "title": _("编辑社工机构") if agency else _("登记社工机构"),
+        "cancel_url": agency.get_absolute_url() if agency else "/agencies/",
+    })
 
 
 @requires(Action.AUDIT_VIEW)

@@ -1,0 +1,377 @@
+"""The design rule, route by route: outside your scope an object does not exist (404).
+
+Every named route taking an object id (``pk``, ``code``, ``station_id`` …) is read from the
+URL conf. Each must appear in ``MATRIX`` below, which says how to fill it with the objects
+of one place; a new route that the matrix does not know fails ``test_matrix_knows_every_route``.
+
+Each route is then requested by users from another station, street or district, filled
+with objects that are not theirs: they must get 404, or 403 when their role lacks the
+route's action everywhere (the guard refuses before any object is looked up), and the
+objects must be unchanged afterwards. The same user then asks for the same route filled
+with their own objects and gets through, so the test proves the difference.
+
+A few objects belong to no place (社工机构 are shared across divisions): those routes are
+marked ``shared`` and checked the other way round: the page opens, but shows none of
+the other place's stations.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import division, station, user
+from wushe.accounts.models import RoleAssignment, User
+from wushe.accounts.roles import Role
+from wushe.accounts.scope import may
+from wushe.accounts.services import api_token_issue
+from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
+from wushe.core.divisions import Level
+from wushe.core.models import Agency, Division, Room, Station
+
+# --- the routes ---------------------------------------------------------------------------------
+
+
+def object_routes(patterns=None, namespace="") -> dict[str, tuple[tuple[str, ...], object]]:
+    """Every named route with path parameters: namespaced name → (parameter names, view)."""
+    found = {}
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            found |= object_routes(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])))
+        elif isinstance(p, URLPattern) and p.pattern.regex.groupindex:
+            assert p.name, f"unnamed route with parameters: {p.pattern}"
+            found[":".join(filter(None, [namespace, p.name]))] = (tuple(p.pattern.regex.groupindex), p.callback)
+    return found
+
+
+@dataclass
+class Place:
+    """The objects of one place: a street station, a room in it, a community, a member of staff."""
+
+    key: str
+    station: Station
+    room: Room
+    community: Division
+    member: User
+    assignment: RoleAssignment = field(init=False)
+    agency: Agency = field(init=False)
+
+    def __post_init__(self):
+        self.assignment = self.member.assignments.get()
+        # Each place's 社工站 is run by its own agency.
+        self.agency = Agency.objects.create(name=f"{self.key}社工服务中心")
+        Station.objects.filter(pk=self.station.pk).update(agency=self.agency)
+
+    def snapshot(self):
+        """What a request from outside must leave as it was."""
+        s = Station.objects.get(pk=self.station.pk)
+        m = User.objects.get(pk=self.member.pk)
+        return (
+            (s.name, s.tier, s.status, s.address, s.division_id),
+            sorted(self.station.rooms.values_list("name", "kind", "capacity")),
+            (m.full_name, m.password, m.is_active, m.must_change_password),
+            sorted(m.assignments.values_list("role", "station_id", "division_id")),
+        )
+
+
+@dataclass
+class Route:
+    kwargs: object  # Place → URL kwargs
+    methods: tuple = ("GET",)
+    data: object = None  # Place → POST body: valid, so a missing check would change something
+    api: bool = False
+    shared: bool = False  # an object of no place: visible to all who hold the action
+
+
+def _station_post(p: Place):
+    return {"name": p.station.name + "（改）", "tier": p.station.tier, "division": p.station.division_id,
+            "address": "改过的地址", "status": "active"}
+
+
+MATRIX: dict[str, Route] = {
+    "core:division": Route(lambda p: {"code": p.community.code}),
+    "core:station": Route(lambda p: {"pk": p.station.pk}),
+    "core:station_edit": Route(lambda p: {"pk": p.station.pk}, ("GET", "POST"), _station_post),
+    "core:station_close": Route(lambda p: {"pk": p.station.pk}, ("POST",),
+                                lambda p: {"closed_on": datetime.date.today().isoformat(), "reason": "测试撤销"}),
+    "core:station_reopen": Route(lambda p: {"pk": p.station.pk}, ("POST",), lambda p: {}),
+    "core:room_create": Route(lambda p: {"pk": p.station.pk}, ("GET", "POST"),
+                              lambda p: {"name": "新功能室", "kind": "other"}),
+    "core:room_edit": Route(lambda p: {"pk": p.station.pk, "room_pk": p.room.pk}, ("GET", "POST"),
+                            lambda p: {"name": "改名的功能室", "kind": "other", "capacity": "99"}),
+    "accounts:user": Route(lambda p: {"pk": p.member.pk}),
+    "accounts:user_edit": Route(lambda p: {"pk": p.member.pk}, ("POST",),
+                                lambda p: {"full_name": "被改名", "is_active": ""}),
+    "accounts:user_reset_password": Route(lambda p: {"pk": p.member.pk}, ("POST",), lambda p: {}),
+    "accounts:role_grant": Route(lambda p: {"pk": p.member.pk}, ("POST",),
+                                 lambda p: {"role": Role.VOLUNTEER, "division": p.community.code}),
+    "accounts:role_revoke": Route(lambda p: {"pk": p.member.pk, "assignment_pk": p.assignment.pk}, ("POST",),
+                                  lambda p: {}),
+    "core:agency": Route(lambda p: {"pk": p.agency.pk}, shared=True),
+    "core:agency_edit": Route(lambda p: {"pk": p.agency.pk}, shared=True),
+    "api:division": Route(lambda p: {"code": p.community.code}, api=True),
+    "api:station": Route(lambda p: {"station_id": p.station.pk}, api=True),
+}
+
+OBJECT_ROUTES = object_routes()
+
+
+def test_matrix_knows_every_route():
+    unknown = set(OBJECT_ROUTES) - set(MATRIX)
+    assert not unknown, f"add these routes to MATRIX in {__file__}: {sorted(unknown)}"
+    assert not set(MATRIX) - set(OBJECT_ROUTES), "MATRIX lists routes that no longer exist"
+
+
+def test_matrix_fills_every_parameter(places):
+    for name, (params, _view) in OBJECT_ROUTES.items():
+        assert set(MATRIX[name].kwargs(places["xiyuan"])) == set(params), name
+
+
+def test_the_object_routes_include_the_ones_the_rule_is_about():
+    assert {"core:station", "core:division", "accounts:user", "api:station", "api:division"} <= set(OBJECT_ROUTES)
+
+
+# --- the places and who asks ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def places(net):
+    def member(key, at):
+        return user(f"member_{key}", Role.WORKER, station=at, full_name=f"{key}社工")
+
+    luyang_community = division("340103001001", "亳州路社区居委会", Level.VILLAGE, "urban")
+    return {
+        "xiyuan": Place("xiyuan", net.station_a, net.station_a.rooms.get(), net.community_a1,
+                        member("xiyuan", net.station_a)),
+        "sanliyan": Place("sanliyan", net.station_b,
+                          Room.objects.create(station=net.station_b, name="议事室", kind=Room.Kind.MEETING),
+                          net.community_b1, member("sanliyan", net.station_b)),
+        "luyang": Place("luyang", net.other_station,
+                        Room.objects.create(station=net.other_station, name="活动室", kind=Room.Kind.ACTIVITY),
+                        luyang_community, member("luyang", net.other_station)),
+    }
+
+
+def _extra_user(net, key):
+    return {
+        "head_b": lambda: user("head_b", Role.HEAD, station=net.station_b),
+        "street_b": lambda: user("street_b", Role.STREET, division=net.street_b),
+        "civil_other": lambda: user("civil_other", Role.CIVIL, division=net.other_county),
+    }[key]()
+
+
+# actor → (whose objects they ask for, their own place or None)
+ACTORS = {
+    "worker_b": ("xiyuan", "sanliyan"),  # 社工 of 三里庵
+    "worker_other": ("xiyuan", "luyang"),  # 社工 of 庐阳区
+    "head_b": ("xiyuan", "sanliyan"),  # 站长 of 三里庵
+    "street_b": ("xiyuan", "sanliyan"),  # 街道管理员 of 三里庵
+    "civil_other": ("xiyuan", "luyang"),  # 民政 of 庐阳区
+    "street": ("sanliyan", "xiyuan"),  # 街道管理员 of 西园 asking for 三里庵
+    "head": ("sanliyan", "xiyuan"),  # 站长 of 西园 asking for 三里庵
+    "worker": ("luyang", "xiyuan"),
+    "org_lead": ("sanliyan", None),  # a community's 社会组织负责人
+}
+
+
+def actor_of(key, net, people):
+    if key not in people:
+        people[key] = _extra_user(net, key)
+    return people[key]
+
+
+def request(client, route: Route, name: str, method: str, place: Place, token: str | None):
+    url = reverse(name, kwargs=route.kwargs(place))
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.post(url, route.data(place), headers=headers)
+
+
+def expected_refusal(route: Route, name: str, actor) -> int:
+    """404, unless the guard refuses first because the role lacks the action everywhere."""
+    if route.api:
+        return 404
+    rule = rule_of(OBJECT_ROUTES[name][1])
+    return 403 if rule not in (PUBLIC, SIGNED_IN) and not may(actor, rule) else 404
+
+
+CASES = [(name, actor) for name in sorted(MATRIX) if not MATRIX[name].shared for actor in ACTORS]
+SHARED_CASES = [(name, actor) for name in sorted(MATRIX) if MATRIX[name].shared for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("name", "actor_key"), CASES, ids=[f"{n}-{a}" for n, a in CASES])
+def test_outside_scope_is_404_inside_is_not(net, people, places, login, client, name, actor_key):
+    route = MATRIX[name]
+    actor = actor_of(actor_key, net, people)
+    theirs_key, own_key = ACTORS[actor_key]
+    theirs = places[theirs_key]
+    if route.api:
+        token, _tok = api_token_issue(user=actor)
+    else:
+        token = None
+        login(actor)
+    refusal = expected_refusal(route, name, actor)
+
+    before = theirs.snapshot()
+    for method in route.methods:
+        response = request(client, route, name, method, theirs, token)
+        assert response.status_code == refusal, (method, response.status_code)
+        body = response.content.decode()
+        for secret in (theirs.station.name, theirs.member.username, theirs.room.name):
+            assert secret not in body, (method, secret)
+    assert theirs.snapshot() == before, "a refused request changed the data"
+
+    if own_key is None:
+        return
+    own = places[own_key]
+    for method in route.methods:
+        response = request(client, route, name, method, own, token)
+        if refusal == 403:  # the role lacks the action anywhere: refused on its own objects too
+            assert response.status_code == 403, method
+        elif method == "GET":
+            assert response.status_code == 200, method
+        else:
+            assert response.status_code in (200, 302), (method, response.status_code)
+
+
+@pytest.mark.parametrize(("name", "actor_key"), SHARED_CASES, ids=[f"{n}-{a}" for n, a in SHARED_CASES])
+def test_shared_objects_open_without_the_other_places_data(net, people, places, login, name, actor_key):
+    route = MATRIX[name]
+    actor = actor_of(actor_key, net, people)
+    theirs = places[ACTORS[actor_key][0]]
+    client = login(actor)
+    refusal = expected_refusal(route, name, actor)
+    response = client.get(reverse(name, kwargs=route.kwargs(theirs)))
+    assert response.status_code == (403 if refusal == 403 else 200)
+    body = response.content.decode()
+    assert theirs.station.name not in body
+    assert theirs.member.username not in body
+    own_key = ACTORS[actor_key][1]
+    if name == "core:agency" and own_key and refusal != 403:  # their own agency lists their station
+        own = places[own_key]
+        assert own.station.name in client.get(reverse(name, kwargs=route.kwargs(own))).content.decode()
+
+
+def test_the_matrix_has_both_outcomes(net, people):
+    """Guards the test above: some cases are refused by the guard, most by the scope."""
+    outcomes = {expected_refusal(MATRIX[n], n, actor_of(a, net, people)) for n, a in CASES}
+    assert outcomes == {403, 404}
+
+
+# --- objects mixed across places ------------------------------------------------------------------
+
+
+def test_own_station_with_someone_elses_room_is_404(net, people, places, login):
+    client = login(actor_of("head_b", net, people))
+    room = places["xiyuan"].room
+    url = reverse("core:room_edit", kwargs={"pk": net.station_b.pk, "room_pk": room.pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "被改", "kind": "other"}).status_code == 404
+    assert Room.objects.get(pk=room.pk).name == "个案工作室"
+
+
+def test_own_member_with_someone_elses_assignment_is_404(net, people, places, login):
+    client = login(people["street"])
+    other = places["sanliyan"].assignment
+    url = reverse("accounts:role_revoke", kwargs={"pk": places["xiyuan"].member.pk, "assignment_pk": other.pk})
+    assert client.post(url).status_code == 404
+    assert RoleAssignment.objects.filter(pk=other.pk).exists()
+
+
+def test_member_working_in_two_places_is_visible_but_not_manageable(net, people, places, login):
+    """Viewing needs one role in scope; managing needs all of them."""
+    both = places["sanliyan"].member
+    RoleAssignment.objects.create(user=both, role=Role.VOLUNTEER, division=net.community_a1)
+    client = login(people["street"])
+    assert client.get(reverse("accounts:user", kwargs={"pk": both.pk})).status_code == 200
+    password = User.objects.get(pk=both.pk).password
+    assert client.post(reverse("accounts:user_reset_password", kwargs={"pk": both.pk})).status_code == 404
+    assert client.post(reverse("accounts:user_edit", kwargs={"pk": both.pk}),
+                       {"full_name": "x", "is_active": ""}).status_code == 404
+    both.refresh_from_db()
+    assert (both.password, both.is_active) == (password, True)
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    ("340104001", 200),  # own street by its short code
+    ("340104001001", 200),
+    ("340104005", 404),  # 西园, short code
+    ("340104005000", 404),
+    ("340104005002", 404),
+    ("340104", 404),  # the district above: not theirs either
+    ("3401", 404),
+    ("340103001", 404),
+    ("999999999999", 404),
+    ("not-a-code", 404),
+])
+def test_division_pages_by_any_spelling_of_the_code(net, people, login, code, status):
+    assert login(people["worker_b"]).get(f"/divisions/{code}/").status_code == status
+
+
+# --- lists leave out what is not theirs ---------------------------------------------------------
+
+
+def test_lists_pages_exclude_other_places(net, people, places, login):
+    client = login(actor_of("head_b", net, people))
+    stations = client.get("/stations/").content.decode()
+    assert "三里庵街道社会工作服务站" in stations
+    assert "西园" not in stations and "亳州路" not in stations
+    assert "西园" not in client.get("/stations/?under=340104005").content.decode()
+    users = client.get("/accounts/users/").content.decode()
+    assert "member_sanliyan" in users
+    assert "member_xiyuan" not in users and "member_luyang" not in users and "t_shegong_c" not in users
+    audit = client.get("/audit/").content.decode()
+    assert "西园" not in audit
+
+
+def test_division_index_starts_at_the_users_place(net, people, login):
+    response = login(people["worker_b"]).get("/divisions/")
+    assert response.status_code == 302 and response["Location"] == "/divisions/340104001000/"
+
+
+def test_division_page_links_only_where_the_user_may_go(net, people, login):
+    html = login(people["worker_b"]).get("/divisions/340104001/").content.decode()
+    assert 'href="/divisions/340104000000/"' not in html  # 蜀山区 shown in the trail, not linked
+    assert 'href="/divisions/340104005000/"' not in html
+
+
+# --- the API, the same way ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_worker_b(client, people):
+    key, _tok = api_token_issue(user=people["worker_b"])
+    return lambda url, **params: client.get(url, params, headers={"Authorization": f"Bearer {key}"})
+
+
+def test_api_station_of_another_street_is_404(net, api_worker_b):
+    assert api_worker_b(f"/api/v1/stations/{net.station_a.pk}").status_code == 404
+    assert api_worker_b(f"/api/v1/stations/{net.room_a1.pk}").status_code == 404
+    assert api_worker_b(f"/api/v1/stations/{net.other_station.pk}").status_code == 404
+    assert api_worker_b(f"/api/v1/stations/{net.station_b.pk}").status_code == 200
+
+
+def test_api_division_of_another_street_is_404(net, api_worker_b):
+    for code in ("340104005000", "340104005001", "340104005", "340104000000", "340103001000"):
+        assert api_worker_b(f"/api/v1/divisions/{code}").status_code == 404, code
+    assert api_worker_b("/api/v1/divisions", parent="340104005000").status_code == 404
+    assert api_worker_b("/api/v1/divisions/340104001001").status_code == 200
+
+
+def test_api_lists_exclude_other_places(net, api_worker_b):
+    stations = api_worker_b("/api/v1/stations").json()
+    assert [s["name"] for s in stations["items"]] == ["三里庵街道社会工作服务站"]
+    assert stations["count"] == 1
+    assert api_worker_b("/api/v1/stations", under="340104005").json() == {"items": [], "count": 0}
+    assert api_worker_b("/api/v1/stations", q="西园").json()["count"] == 0
+    divisions = api_worker_b("/api/v1/divisions", limit=100).json()
+    assert all(d["code"].startswith("340104001") for d in divisions["items"])
+    assert divisions["count"] == 2
+
+
+def test_a_station_added_elsewhere_stays_invisible(net, api_worker_b):
+    new = station(net.community_a2, name="滨湖社工室")
+    assert api_worker_b(f"/api/v1/stations/{new.pk}").status_code == 404
+    assert "滨湖" not in api_worker_b("/api/v1/stations").content.decode()
