@@ -159,6 +159,21 @@ def test_pending_second_factor_comes_first(people, login):
     assert response["Location"].startswith("/accounts/otp/")
 
 
+def test_api_works_when_served_under_a_sub_path(client, people):
+    # Regression: the guard compared request.path (which includes SCRIPT_NAME) with "/api/".
+    from wushe.accounts.services import api_token_issue
+
+    key, _tok = api_token_issue(user=people["civil"])
+    response = client.get("/api/v1/stations", SCRIPT_NAME="/wushe", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).exists()
+
+
+def test_pages_work_when_served_under_a_sub_path(people, login):
+    """The contrast to the test above: pages resolve by path_info and pass the guard."""
+    assert login(people["civil"]).get("/stations/", SCRIPT_NAME="/wushe").status_code == 200
+
+
 # --- menus follow the same rule ------------------------------------------------------------------
 
 

@@ -85,22 +85,62 @@ def _five_wrong(client):
 
 
 def test_lockout_after_five_failures_even_with_right_password(client, people):
-    _five_wrong(client)
+    fifth = _five_wrong(client)
+    assert fifth == 403
     response = post_token(client, "t_shegong", PASSWORD)
-    assert response.status_code in (403, 429), response.status_code
-    assert "token" not in response.content.decode()
+    assert response.status_code == 403
+    # JSON from the API itself, not axes' HTML lockout page (it used to answer 429 HTML).
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "连续登录失败次数过多，账号已锁定 15 分钟。"}
+    assert not ApiToken.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOCKED_OUT).exists()
+
+
+def test_no_token_before_the_forced_password_change(client, people):
+    people["worker"].must_change_password = True
+    people["worker"].save()
+    response = post_token(client, "t_shegong", PASSWORD)
+    assert response.status_code == 403
+    assert "修改密码" in response.json()["detail"]
     assert not ApiToken.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: axes.middleware.AxesMiddleware replaces the API's 403 JSON with the HTML lockout "
-    "page (AXES_LOCKOUT_TEMPLATE, status 429) because api.urls.token leaves request.axes_locked_out set"))
-def test_lockout_is_a_json_403(client, people):
-    fifth = _five_wrong(client)
-    response = post_token(client, "t_shegong", PASSWORD)
-    assert (fifth, response.status_code) == (403, 403)
-    assert response["Content-Type"].startswith("application/json")
-    assert response.json()["detail"] == "连续登录失败次数过多，账号已锁定 15 分钟。"
+def test_no_token_with_an_expired_password(client, people, settings):
+    settings.WUSHE_PASSWORD_EXPIRY_DAYS = 90
+    people["worker"].password_changed_at = timezone.now() - datetime.timedelta(days=91)
+    people["worker"].save()
+    assert post_token(client, "t_shegong", PASSWORD).status_code == 403
+    assert not ApiToken.objects.exists()
+
+
+def current_totp(u) -> str:
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=u, name="phone", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.mark.parametrize(("who", "username"), [("sysadmin", "t_admin"), ("civil", "t_minzheng")])
+def test_second_factor_roles_need_the_otp_code(client, people, who, username):
+    response = post_token(client, username, PASSWORD)  # password alone
+    assert response.status_code == 403
+    assert "otp" in response.json()["detail"]
+    code = current_totp(people[who])
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    bad = client.post(TOKEN_URL, {"username": username, "password": PASSWORD, "otp": wrong},
+                      content_type="application/json")
+    assert bad.status_code == 403
+    assert not ApiToken.objects.exists()
+    good = client.post(TOKEN_URL, {"username": username, "password": PASSWORD, "otp": code},
+                       content_type="application/json")
+    assert good.status_code == 200
+    assert ApiToken.objects.filter(user=people[who]).count() == 1
+
+
+def test_roles_without_second_factor_need_no_otp(client, people):
+    assert post_token(client, "t_zhanzhang", PASSWORD).status_code == 200
 
 
 def test_lockout_is_per_account(client, people):

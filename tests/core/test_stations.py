@@ -198,15 +198,23 @@ def test_reopen_refused_when_the_division_has_a_new_station(net, people):
     assert Station.objects.get(pk=net.room_a1.pk).status == Station.Status.CLOSED
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: services.station_reopen does not check that the station is closed, so a POST to "
-    "/stations/<pk>/reopen/ turns a suspended/preparing station into an active one"))
-@pytest.mark.parametrize("status", [Station.Status.SUSPENDED, Station.Status.PREPARING])
+@pytest.mark.parametrize("status", [Station.Status.SUSPENDED, Station.Status.PREPARING, Station.Status.ACTIVE])
 def test_reopen_only_undoes_a_closure(net, people, status):
+    # Regression: reopen used to turn a suspended or preparing station into an active one.
     Station.objects.filter(pk=net.room_a1.pk).update(status=status)
     with pytest.raises(ValidationError):
         services.station_reopen(actor=people["street"], station=Station.objects.get(pk=net.room_a1.pk))
     assert Station.objects.get(pk=net.room_a1.pk).status == status
+    assert not audits(AuditEntry.Action.CHANGED).exists()
+
+
+def test_reopen_page_on_a_suspended_station_changes_nothing(net, people, login):
+    Station.objects.filter(pk=net.room_a1.pk).update(status=Station.Status.SUSPENDED)
+    client = login(people["street"])
+    url = f"/stations/{net.room_a1.pk}/"
+    assert client.post(url + "reopen/").status_code == 302
+    assert alerts(client.get(url)) == ["只有已撤销的站点可以恢复。"]
+    assert Station.objects.get(pk=net.room_a1.pk).status == Station.Status.SUSPENDED
 
 
 # --- room_save -----------------------------------------------------------------------------------
@@ -476,15 +484,13 @@ def test_close_page_reports_errors(net, people, login):
     assert Station.objects.get(pk=net.room_a1.pk).status == "active"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: views.station_close raises ValidationError(form.errors.as_text()), so the message "
-    "shows raw field names ('* closed_on', '* reason') to users"))
 def test_close_page_errors_name_fields_in_chinese(net, people, login):
+    # Regression: the message used to read "* closed_on * 这个字段是必填项。* reason …".
     client = login(people["street"])
     url = f"/stations/{net.room_a1.pk}/"
     client.post(url + "close/", {"closed_on": "", "reason": ""})
     (message,) = alerts(client.get(url))
-    assert "closed_on" not in message and "reason" not in message and "*" not in message
+    assert message == "未能撤销：撤销日期：这个字段是必填项。；撤销原因：这个字段是必填项。"
 
 
 def test_close_page_is_post_only(net, people, login):

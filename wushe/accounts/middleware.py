@@ -18,7 +18,7 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+        if user is not None and user.is_authenticated and not request.path_info.startswith("/api/"):
             now = time.time()
             last = request.session.get(LAST_SEEN)
             if last is not None and now - last > settings.WUSHE_IDLE_TIMEOUT.total_seconds():

@@ -117,6 +117,25 @@ def temporary_password() -> str:
     return f"{core}-{secrets.randbelow(90) + 10}"
 
 
+def needs_second_factor(user: User) -> bool:
+    """Whether this sign-in must pass TOTP: the roles that require it, except demo accounts
+    on a demo install."""
+    from django.conf import settings
+
+    from wushe.accounts.scope import needs_otp
+
+    return needs_otp(user) and not (settings.WUSHE_DEMO and user.is_demo)
+
+
+def verify_totp(user: User, token: str) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = token.strip()
+    if not token.isdigit():
+        return False
+    return any(d.verify_token(token) for d in TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
 def api_token_issue(*, user: User, request=None) -> tuple[str, ApiToken]:
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

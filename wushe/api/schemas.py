@@ -6,6 +6,7 @@ from ninja import Schema
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = None  # required of roles that need a second factor
 
 
 class TokenOut(Schema):

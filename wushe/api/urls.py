@@ -2,12 +2,12 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import prefixes_for
-from wushe.accounts.services import api_token_issue
+from wushe.accounts.services import api_token_issue, needs_second_factor, verify_totp
 from wushe.api.auth import TokenAuth
 from wushe.api.schemas import DivisionOut, ErrorOut, StationDetailOut, StationOut, TokenIn, TokenOut
 from wushe.core import selectors
@@ -24,13 +24,25 @@ class Page(LimitOffsetPagination):
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut})
 def token(request, payload: TokenIn):
+    """Username (or mobile) and password → a bearer token valid for 12 hours.
+
+    The same rules as the sign-in page: lockout after 5 failures, no token before an
+    administrator-set or expired password is changed, and the roles that need a second
+    factor must send the current TOTP code as ``otp``.
+    """
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 403, {"detail": _("连续登录失败次数过多，账号已锁定 15 分钟。")}
+        # Answer in JSON ourselves; otherwise axes' middleware swaps in its HTML page.
+        request.axes_locked_out = False
+        return Status(403, {"detail": _("连续登录失败次数过多，账号已锁定 15 分钟。")})
     if user is None:
-        return 401, {"detail": _("用户名/手机号或密码不正确。")}
+        return Status(401, {"detail": _("用户名/手机号或密码不正确。")})
+    if user.must_change_password or user.password_expired:
+        return Status(403, {"detail": _("请先登录网页修改密码，再申请接口令牌。")})
+    if needs_second_factor(user) and not verify_totp(user, payload.otp or ""):
+        return Status(403, {"detail": _("您的角色须提供动态验证码（otp）。")})
     key, tok = api_token_issue(user=user, request=request)
-    return 200, {"token": key, "expires_at": tok.expires_at}
+    return Status(200, {"token": key, "expires_at": tok.expires_at})
 
 
 @api.get("/divisions", response=list[DivisionOut])

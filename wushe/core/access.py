@@ -10,7 +10,6 @@ by forgetting a check. Menus are built from the same ``may`` test.
 """
 
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -70,7 +69,8 @@ class AccessGuardMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # The API authenticates by bearer token and guards itself the same way (api/auth.py).
-        if request.path.startswith(self.api_prefix):
+        # path_info, not path: the app may be served under a sub-path (SCRIPT_NAME).
+        if request.path_info.startswith(self.api_prefix):
             return None
         rule = rule_of(view_func)
         if rule is None:
@@ -106,8 +106,8 @@ class AccessGuardMiddleware:
         """The page a user must visit first: a forced password change, then the second factor."""
         if user.must_change_password or user.password_expired:
             return "accounts:password_change"
-        from wushe.accounts.scope import needs_otp
+        from wushe.accounts.services import needs_second_factor
 
-        if needs_otp(user) and not user.is_verified() and not (settings.WUSHE_DEMO and user.is_demo):
+        if needs_second_factor(user) and not user.is_verified():
             return "accounts:otp"
         return None

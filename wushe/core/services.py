@@ -82,6 +82,8 @@ def station_close(*, actor, station: Station, closed_on: datetime.date, reason: 
 def station_reopen(*, actor, station: Station, request=None) -> Station:
     """Undo a closure (撤销恢复), unless another station has taken the division meanwhile."""
     check(actor, Action.STATION_CREATE, station)
+    if station.status != Station.Status.CLOSED:
+        raise ValidationError(_("只有已撤销的站点可以恢复。"))
     station.status = Station.Status.ACTIVE
     station.closed_on = None
     station.closed_reason = ""

@@ -157,7 +157,8 @@ def station_close(request, pk):
     form = StationCloseForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError([f"{form.fields[name].label}：{error}"
+                                   for name, errors in form.errors.items() for error in errors])
         services.station_close(actor=request.user, station=station, request=request,
                                closed_on=form.cleaned_data["closed_on"], reason=form.cleaned_data["reason"])
     except ValidationError as exc:
