@@ -124,8 +124,8 @@ def test_matrix_knows_every_route():
 
 
 def test_matrix_fills_every_parameter(places):
-    for name, (params, _view) in OBJECT_ROUTES.items():
-        assert set(MATRIX[name].kwargs(places["xiyuan"])) == set(params), name
+    for name in OBJECT_ROUTES.keys() & MATRIX.keys():
+        assert set(MATRIX[name].kwargs(places["xiyuan"])) == set(OBJECT_ROUTES[name][0]), name
 
 
 def test_the_object_routes_include_the_ones_the_rule_is_about():

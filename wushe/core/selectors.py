@@ -72,6 +72,7 @@ def coverage_by(*, prefix: str, group_length: int | None = None) -> dict[str, Co
         rows = (
             Division.objects.filter(within("code", prefix), level=level)
             .annotate(key=key, operating=_operating(tier))
+            .order_by()  # the model's default ordering would join the GROUP BY on PostgreSQL
             .values("key")
             .annotate(
                 total=Count("code"),
@@ -103,6 +104,7 @@ def children_with_coverage(*, division: Division) -> list[tuple[Division, Covera
         Station.objects.filter(within("division_id", division.prefix))
         .exclude(status=Station.Status.CLOSED)
         .annotate(key=Substr("division_id", 1, child_len))
+        .order_by()
         .values("key")
         .annotate(n=Count("id"))
         .values_list("key", "n")
@@ -160,7 +162,8 @@ def network_counts(*, user) -> NetworkCounts:
     """Stations by tier and rooms in the user's scope, counted from records."""
     stations = station_list(user=user)
     by_tier = dict(
-        stations.exclude(status=Station.Status.CLOSED).values_list("tier").annotate(n=Count("id"))
+        stations.exclude(status=Station.Status.CLOSED).order_by().values_list("tier")
+        .annotate(n=Count("id"))
     )
     return NetworkCounts(
         by_tier={t: by_tier.get(t, 0) for t in Station.Tier.values},
