@@ -228,6 +228,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- API ----------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 # --- audit --------------------------------------------------------------------------
 WUSHE_AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("WUSHE_AUDIT_RETENTION_DAYS", "365")))
 

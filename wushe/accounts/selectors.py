@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from wushe.accounts.models import RoleAssignment, User
-from wushe.accounts.roles import Action
+from wushe.accounts.roles import PLATFORM_ROLES, Action
 from wushe.accounts.scope import may_grant, prefixes_for
 from wushe.core.divisions import within_any
 from wushe.core.pii import hash_lookup
@@ -52,9 +52,15 @@ def user_get(*, user, pk: int, action: str = Action.USER_VIEW) -> User:
     target = User.objects.filter(pk=pk).first() if prefixes else None
     if target is None:
         raise Http404
-    if "" in prefixes:  # the platform's own administrators
-        return target
     assignments = list(target.assignments.select_related("station__division", "division"))
+    if "" in prefixes:  # the platform's own administrators
+        # 三员分立: the 系统管理员 does not manage the accounts of the other administrators
+        # (it could otherwise take over the 审计管理员 and read or hide the audit log).
+        if action == Action.USER_MANAGE and target.pk != user.pk and any(
+            a.role in PLATFORM_ROLES for a in assignments
+        ):
+            raise Http404
+        return target
     if action == Action.USER_MANAGE:
         # To manage an account one must outrank every role it holds, where it holds it:
         # a 站长 cannot reset the password of the street manager above them.

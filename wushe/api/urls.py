@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wushe.accounts.roles import Action
@@ -70,7 +71,12 @@ def stations(request, q: str | None = None, tier: str | None = None, status: str
              under: str | None = None):
     """Stations in the caller's scope, filtered like the station list page."""
     params = {k: v for k, v in {"q": q, "tier": tier, "status": status, "under": under}.items() if v}
-    return StationFilter(params, queryset=selectors.station_list(user=request.user)).qs.order_by("division_id", "id")
+    filterset = StationFilter(params, queryset=selectors.station_list(user=request.user))
+    if not filterset.is_valid():
+        # A mistyped filter must not silently widen the answer to every station in scope.
+        raise ValidationError([{"loc": ["query", field], "msg": "；".join(errors)}
+                               for field, errors in filterset.errors.items()])
+    return filterset.qs.order_by("division_id", "id")
 
 
 @api.get("/stations/{int:station_id}", response=StationDetailOut)

@@ -114,10 +114,17 @@ AGENCY_FIELDS = ("name", "credit_code", "contact_name", "phone", "address")
 
 def agency_save(*, actor, data: dict, agency: Agency | None = None, request=None) -> Agency:
     """社工机构 are shared across divisions; those who may open stations may register them."""
-    from wushe.accounts.scope import may
+    from wushe.accounts.scope import can, may
 
     if not may(actor, Action.STATION_CREATE):
         raise PermissionDenied
+    if agency is not None:
+        # An agency is shared; only someone whose scope covers every station it runs may
+        # change it, so one district cannot rename another district's contractor.
+        outside = [s for s in agency.stations.select_related("division")
+                   if not can(actor, Action.STATION_CREATE, s)]
+        if outside:
+            raise PermissionDenied(_("该机构在您的工作范围以外也运营站点，请由上级民政部门修改。"))
     agency = agency or Agency()
     created = agency.pk is None
     for f in AGENCY_FIELDS:

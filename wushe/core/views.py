@@ -1,7 +1,7 @@
 """Pages of the network: home, division tree with coverage, stations and rooms, audit log."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -231,6 +231,8 @@ def agency_edit(request, pk=None):
                                           request=request)
         except ValidationError as exc:
             form_errors_from(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("社工机构已保存。"))
             return redirect("core:agency", pk=agency.pk)
