@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import is_platform_admin, may
+from wushe.accounts.scope import may
 from wushe.core import audit
 from wushe.core.models import AuditEntry
 
@@ -32,10 +32,6 @@ def test_platform_admins_cannot_view_person_files(people, role):
     assert may(people[role], Action.PERSON_VIEW) is False
     assert may(people[role], Action.PERSON_REVEAL) is False
 
-
-@pytest.mark.parametrize("role", PLATFORM_ADMINS)
-def test_platform_admins_are_platform_admins(people, role):
-    assert is_platform_admin(people[role]) is True
 
 
 def test_civil_official_cannot_view_person_files(people):

@@ -83,8 +83,8 @@ def test_wrong_password_writes_login_failed_audit_entry(sign_in, people):
 
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN_FAILED)
     assert entry.actor_id is None
-    assert entry.detail == {"username": "t_shegong"}
-    assert entry.actor_name == "t_shegong"
+    assert entry.detail == {"login": "t_shegong"}
+    assert entry.actor_name == ""
     assert audit_actions(action=AuditEntry.Action.LOGIN) == []
 
 
@@ -130,7 +130,7 @@ def test_lockout_writes_locked_out_audit_entry(sign_in, people):
     _fail(sign_in, "t_shegong", 5)
 
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LOCKED_OUT)
-    assert entry.detail == {"username": "t_shegong"}
+    assert entry.detail == {"login": "t_shegong"}
 
 
 def test_lockout_is_per_account_not_per_address(client, sign_in, people):

@@ -1,9 +1,10 @@
 """Managing accounts within scope: list, detail, create, edit, role grant and revoke."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.accounts.helpers import audit_actions, redirect_path
+from tests.factories import user
 from wushe.accounts import services
 from wushe.accounts.models import RoleAssignment, User
 from wushe.accounts.roles import Role
@@ -281,18 +282,41 @@ def test_manager_cannot_manage_user_who_also_works_elsewhere(street_client, peop
 
 
 def test_secadmin_can_grant_platform_role(login, people):
-    worker = people["worker"]
+    newcomer = user("xin_shenji")
 
-    response = login(people["secadmin"]).post(f"/accounts/users/{worker.pk}/roles/",
+    response = login(people["secadmin"]).post(f"/accounts/users/{newcomer.pk}/roles/",
                                               {"role": Role.AUDITOR, "station": "", "division": ""})
 
     assert response.status_code == 302
-    assert RoleAssignment.objects.filter(user=worker, role=Role.AUDITOR, station=None,
+    assert RoleAssignment.objects.filter(user=newcomer, role=Role.AUDITOR, station=None,
                                          division=None).exists()
 
 
+def test_platform_role_is_not_added_to_a_network_account(people):
+    with pytest.raises(ValidationError):
+        services.role_grant(actor=people["secadmin"], user=people["worker"], role=Role.AUDITOR)
+    assert not people["worker"].assignments.filter(role=Role.AUDITOR).exists()
+
+
+def test_network_role_is_not_added_to_an_administrator(people, net):
+    with pytest.raises(ValidationError):
+        services.role_grant(actor=people["secadmin"], user=people["auditor"], role=Role.HEAD,
+                            station=net.station_a)
+
+
+def test_secadmin_cannot_grant_roles_to_itself(people, net):
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=people["secadmin"], user=people["secadmin"], role=Role.AUDITOR)
+
+
+def test_the_same_station_role_cannot_be_granted_twice(people, net):
+    with pytest.raises(ValidationError):
+        services.role_grant(actor=people["head"], user=people["worker"], role=Role.WORKER,
+                            station=net.station_a)
+
+
 def test_secadmin_grants_platform_role_through_service(people):
-    assignment = services.role_grant(actor=people["secadmin"], user=people["worker"], role=Role.SYSADMIN)
+    assignment = services.role_grant(actor=people["secadmin"], user=user("xin_admin"), role=Role.SYSADMIN)
 
     assert assignment.pk is not None
     entry = AuditEntry.objects.get(action=AuditEntry.Action.ROLE_GRANTED)

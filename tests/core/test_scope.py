@@ -228,7 +228,7 @@ EXPECTED_PREFIXES = {
                Action.PERSON_REVEAL: []},
     "head": {Action.NETWORK_VIEW: ["340104005"], Action.STATION_EDIT: ["340104005"],
              Action.USER_MANAGE: ["340104005"], Action.PERSON_REVEAL: ["340104005"],
-             Action.STATION_CREATE: [], Action.ROLE_MANAGE: []},
+             Action.STATION_CREATE: [], Action.ROLE_MANAGE: ["340104005"]},
     "worker": {Action.NETWORK_VIEW: ["340104005"], Action.PERSON_REVEAL: ["340104005"],
                Action.STATION_EDIT: [], Action.USER_VIEW: [], Action.AUDIT_VIEW: []},
     "supervisor": {Action.NETWORK_VIEW: ["340104005"], Action.PERSON_VIEW: ["340104005"],

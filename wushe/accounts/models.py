@@ -70,9 +70,19 @@ class RoleAssignment(models.Model):
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         ordering = ["user_id", "role"]
+        # Three constraints, not one over all four columns: NULLs never compare equal,
+        # so a single constraint would let the same station role be granted twice.
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "division", "station"], name="assignment_unique",
-                                    violation_error_message=_("该账号已有相同的角色授权。")),
+            models.UniqueConstraint(
+                fields=["user", "role", "station"], condition=models.Q(station__isnull=False),
+                name="assignment_unique_station", violation_error_message=_("该账号已有相同的角色授权。")),
+            models.UniqueConstraint(
+                fields=["user", "role", "division"],
+                condition=models.Q(station__isnull=True, division__isnull=False),
+                name="assignment_unique_division", violation_error_message=_("该账号已有相同的角色授权。")),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(station__isnull=True, division__isnull=True),
+                name="assignment_unique_platform", violation_error_message=_("该账号已有相同的角色授权。")),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +115,8 @@ class RoleAssignment(models.Model):
             self.division_id = None
         elif not self.division_id:
             raise ValidationError({"division": _("“%(role)s”须绑定一个区划。") % {"role": self.get_role_display()}})
+        else:
+            self.station = None
 
 
 class PasswordHistory(models.Model):

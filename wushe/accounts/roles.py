@@ -44,7 +44,7 @@ class Action(models.TextChoices):
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
 _MANAGER = _STAFF_VIEW | {
-    Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.AUDIT_VIEW,
+    Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
 }
 
 CAPABILITIES: dict[str, frozenset[str]] = {

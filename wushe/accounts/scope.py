@@ -7,7 +7,7 @@ checked with ``can``. Nothing else in the code base decides access.
 
 from django.http import Http404
 
-from wushe.accounts.roles import CAPABILITIES, GRANTABLE, OTP_REQUIRED_ROLES, Role
+from wushe.accounts.roles import CAPABILITIES, GRANTABLE, OTP_REQUIRED_ROLES
 from wushe.core.divisions import collapse_prefixes, full_code
 
 _CACHE_ATTR = "_wushe_assignments"
@@ -85,7 +85,3 @@ def may_grant(actor, role: str, place_prefix: str) -> bool:
 
 def needs_otp(user) -> bool:
     return bool(roles_of(user) & OTP_REQUIRED_ROLES)
-
-
-def is_platform_admin(user) -> bool:
-    return bool(roles_of(user) & {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})

@@ -34,7 +34,10 @@ def user_list(*, user, search: str = "", role: str = "", active: str = "") -> Qu
                 cond |= Q(mobile_hash=hash_lookup("mobile", digits))
         qs = qs.filter(cond)
     if role:
-        qs = qs.filter(assignments__role=role)
+        has_role = RoleAssignment.objects.filter(user=OuterRef("pk"), role=role)
+        if "" not in prefixes:
+            has_role = has_role.filter(_assignments_within(prefixes))
+        qs = qs.filter(Exists(has_role))
     if active in {"1", "0"}:
         qs = qs.filter(is_active=active == "1")
     return qs.distinct().order_by("username").prefetch_related(
@@ -73,5 +76,14 @@ def user_get(*, user, pk: int, action: str = Action.USER_VIEW) -> User:
     return target
 
 
-def assignment_list(*, user, target: User) -> list[RoleAssignment]:
-    return list(target.assignments.select_related("station__division", "division", "granted_by"))
+def assignment_list(*, user, target: User) -> tuple[list[RoleAssignment], int]:
+    """The target's roles the viewer may see, and how many others the target holds elsewhere."""
+    prefixes = prefixes_for(user, Action.USER_VIEW)
+    mine, elsewhere = [], 0
+    for a in target.assignments.select_related("station__division", "division", "granted_by"):
+        p = a.scope_prefix
+        if "" in prefixes or (p and any(p.startswith(q) for q in prefixes)):
+            mine.append(a)
+        else:
+            elsewhere += 1
+    return mine, elsewhere

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wushe.accounts.models import ApiToken, PasswordHistory, RoleAssignment, User
-from wushe.accounts.roles import Role
+from wushe.accounts.roles import PLATFORM_ROLES, Role
 from wushe.accounts.scope import assignments_of, forget, may_grant
 from wushe.core import audit
+from wushe.core.divisions import full_code
 from wushe.core.models import AuditEntry
 
 API_TOKEN_LIFETIME = timedelta(hours=12)
@@ -33,24 +34,34 @@ def password_set(*, user: User, password: str, actor: User | None = None, forced
         user.must_change_password = forced_change
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        # A new password ends every API session opened with the old one.
+        user.api_tokens.all().delete()
         audit.record(AuditEntry.Action.PASSWORD_CHANGED, request=request, actor=actor or user,
                      object_type="accounts.user", object_id=str(user.pk), object_label=user.username,
                      detail={"by_admin": forced_change})
 
 
 def role_grant(*, actor: User, user: User, role: str, division=None, station=None, request=None) -> RoleAssignment:
+    if user.pk == actor.pk:
+        raise PermissionDenied(_("不能给自己授予角色。"))
     assignment = RoleAssignment(user=user, role=role, division=division, station=station, granted_by=actor)
+    # Permission first: someone who may not grant here learns nothing about the account.
+    place = assignment.scope_prefix
+    if place is not None and not may_grant(actor, role, place):
+        raise PermissionDenied(_("您无权在该范围内授予“%(role)s”角色。") % {"role": Role(role).label})
     assignment.full_clean()
     if station is not None and not station.is_open:
         raise ValidationError({"station": _("该站点已撤销，不能再授予角色。")})
-    place = assignment.scope_prefix
-    if not may_grant(actor, role, place or ""):
-        raise PermissionDenied(_("您无权在该范围内授予“%(role)s”角色。") % {"role": Role(role).label})
+    held = set(user.assignments.values_list("role", flat=True))
+    # 三员分立: an account is either a platform administrator or works in the network, never
+    # both, so no administrator can also read residents' files through a second role.
+    if held and (role in PLATFORM_ROLES) != bool(held & PLATFORM_ROLES):
+        raise ValidationError({"role": _("平台管理角色不能与其他角色授予同一账号。")})
     with transaction.atomic():
         assignment.save()
         audit.record(AuditEntry.Action.ROLE_GRANTED, request=request, actor=actor,
                      object_type="accounts.user", object_id=str(user.pk), object_label=user.username,
-                     division_code=(place or "").ljust(12, "0") if place else "",
+                     division_code=full_code(place) if place else "",
                      detail={"role": role, "place": assignment.place_name})
     forget(user)
     return assignment
@@ -66,7 +77,7 @@ def role_revoke(*, actor: User, assignment: RoleAssignment, request=None) -> Non
         assignment.delete()
         audit.record(AuditEntry.Action.ROLE_REVOKED, request=request, actor=actor,
                      object_type="accounts.user", object_id=str(user.pk), object_label=user.username,
-                     division_code=(place or "").ljust(12, "0") if place else "", detail=detail)
+                     division_code=full_code(place) if place else "", detail=detail)
     forget(user)
 
 
@@ -105,16 +116,25 @@ def user_update(*, actor: User, user: User, full_name: str, mobile: str, is_acti
         with transaction.atomic():
             user.full_clean(exclude=["password"])
             user.save()
+            if not user.is_active:
+                user.api_tokens.all().delete()
             audit.record(AuditEntry.Action.USER_CHANGED, request=request, actor=actor, obj=user,
                          object_label=user.username, detail=changed)
     return user
 
 
-def temporary_password() -> str:
-    """A policy-conforming one-time password for an administrator to hand over."""
+def temporary_password(user: User | None = None) -> str:
+    """A one-time password for an administrator to hand over; drawn again until it passes
+    the policy for ``user`` (a short username can turn up inside a random string)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-    core = "".join(secrets.choice(alphabet) for _ in range(10))
-    return f"{core}-{secrets.randbelow(90) + 10}"
+    while True:
+        core = "".join(secrets.choice(alphabet) for _ in range(10))
+        password = f"{core}-{secrets.randbelow(90) + 10}"
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
 
 
 def needs_second_factor(user: User) -> bool:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,12 +35,20 @@ from wushe.core import audit
 from wushe.core import selectors as network
 from wushe.core.access import allow_pending, public, requires, signed_in
 from wushe.core.models import AuditEntry
-from wushe.core.views import form_errors_from
+from wushe.core.views import error_text, form_errors_from
 
 login = public(auth_views.LoginView.as_view(
     template_name="accounts/login.html", authentication_form=SignInForm, redirect_authenticated_user=True,
 ))
 logout = allow_pending(signed_in(auth_views.LogoutView.as_view()))
+
+
+def _safe_next(request) -> str:
+    """Where to go after a pending step: the page asked for, if it is on this site."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
 
 
 @allow_pending
@@ -56,7 +65,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("密码已修改。"))
-            return redirect("core:home")
+            return redirect(_safe_next(request))
     reason = None
     if user.must_change_password:
         reason = _("这是管理员为您设置的初始密码，请先修改为您自己的密码。")
@@ -67,6 +76,7 @@ def password_change(request):
 
 @allow_pending
 @signed_in
+@never_cache
 @require_http_methods(["GET", "POST"])
 def otp(request):
     """Second factor: verify a TOTP code, or enrol a device on first use."""
@@ -85,9 +95,7 @@ def otp(request):
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record(AuditEntry.Action.OTP, request=request, detail={"enrolled": enrolling})
-            target = request.GET.get("next", "")
-            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-            return redirect(target if target and safe else "core:home")
+            return redirect(_safe_next(request))
         form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
     context = {"form": form, "enrolling": enrolling, "required": needs_otp(user)}
     if enrolling:
@@ -136,6 +144,7 @@ def _grantable_choices(actor):
 
 
 @requires(Action.USER_MANAGE)
+@never_cache
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     stations = network.station_list(user=request.user, action=Action.USER_MANAGE).exclude(status="closed")
@@ -145,7 +154,7 @@ def user_create(request):
     temp_password = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        temp_password = services.temporary_password()
+        temp_password = services.temporary_password(User(username=data["username"], full_name=data["full_name"]))
         try:
             user = services.user_create(
                 actor=request.user, username=data["username"], full_name=data["full_name"],
@@ -167,9 +176,11 @@ def user_detail(request, pk):
     manageable = can(request.user, Action.USER_MANAGE) and _may_manage(request.user, pk)
     grant_form = RoleFields(stations=network.station_list(user=request.user).exclude(status="closed"))
     grant_form.fields["role"].choices = _grantable_choices(request.user)
+    assignments, elsewhere = selectors.assignment_list(user=request.user, target=target)
     return render(request, "accounts/user_detail.html", {
         "target": target,
-        "assignments": selectors.assignment_list(user=request.user, target=target),
+        "assignments": assignments,
+        "elsewhere": elsewhere,
         "manageable": manageable,
         "grant_form": grant_form if grant_form.fields["role"].choices else None,
         "edit_form": UserEditForm(initial={"full_name": target.full_name, "is_active": target.is_active}),
@@ -199,22 +210,23 @@ def user_edit(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("accounts:user", pk=pk)
 
 
 @requires(Action.USER_MANAGE)
+@never_cache
 @require_POST
 def user_reset_password(request, pk):
     target = selectors.user_get(user=request.user, pk=pk, action=Action.USER_MANAGE)
-    password = services.temporary_password()
+    password = services.temporary_password(target)
     services.password_set(user=target, password=password, actor=request.user, forced_change=True,
                           request=request)
     return render(request, "accounts/user_created.html", {"new_user": target, "password": password,
                                                           "reset": True})
 
 
-@requires(Action.USER_VIEW)
+@requires(Action.ROLE_MANAGE)
 @require_POST
 def role_grant(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)
@@ -229,11 +241,11 @@ def role_grant(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("accounts:user", pk=pk)
 
 
-@requires(Action.USER_VIEW)
+@requires(Action.ROLE_MANAGE)
 @require_POST
 def role_revoke(request, pk, assignment_pk):
     target = selectors.user_get(user=request.user, pk=pk)

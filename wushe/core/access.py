@@ -13,6 +13,8 @@ by forgetting a check. Menus are built from the same ``may`` test.
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 ATTR = "wushe_access"
 PUBLIC = "public"
@@ -68,7 +70,7 @@ class AccessGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # The API authenticates by bearer token and guards itself the same way (api/auth.py).
+        # The API authenticates by bearer token; each operation states its action (api/urls.py).
         # path_info, not path: the app may be served under a sub-path (SCRIPT_NAME).
         if request.path_info.startswith(self.api_prefix):
             return None
@@ -87,7 +89,7 @@ class AccessGuardMiddleware:
             return redirect_to_login(request.get_full_path())
         pending = self._pending_step(request, user)
         if pending and not _flag(view_func, ALLOW_PENDING):
-            return redirect(pending)
+            return redirect(f"{reverse(pending)}?{urlencode({'next': request.get_full_path()})}")
         if rule == SIGNED_IN:
             return None
         from wushe.accounts.scope import may
@@ -103,11 +105,15 @@ class AccessGuardMiddleware:
 
     @staticmethod
     def _pending_step(request, user) -> str | None:
-        """The page a user must visit first: a forced password change, then the second factor."""
-        if user.must_change_password or user.password_expired:
-            return "accounts:password_change"
+        """The page a user must visit first: the second factor, then a forced password change.
+
+        The second factor comes first so that a leaked password alone cannot be used to
+        set a new one.
+        """
         from wushe.accounts.services import needs_second_factor
 
         if needs_second_factor(user) and not user.is_verified():
             return "accounts:otp"
+        if user.must_change_password or user.password_expired:
+            return "accounts:password_change"
         return None

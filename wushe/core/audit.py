@@ -2,23 +2,60 @@
 
 Every entry's hash covers its own fields and the previous hash; the single AuditHead row
 is locked while appending so that the chain stays a line under concurrent writers.
+
+The hash is an HMAC-SHA256 under a key derived (HKDF) from ``settings.SECRET_KEY``, so
+someone who can write the database but cannot read the server's secret cannot edit rows
+and then rebuild a chain that verifies.
+
+Key rotation: changing WUSHE_SECRET_KEY makes every older entry fail verification unless
+the old key is kept in ``settings.SECRET_KEY_FALLBACKS``; ``verify_chain`` accepts an entry
+that verifies under the current key or under any fallback key. Keep old keys there for
+as long as their entries must stay verifiable (entries are never re-hashed). Entries
+written before the chain was keyed (plain SHA-256) do not verify under any key.
 """
 
+import functools
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.ipv6 import clean_ipv6_address
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-from wushe.core.models import AuditEntry, AuditHead
+from wushe.core.models import Agency, AuditEntry, AuditHead, Room, Station
 
 GENESIS = "0" * 64
 
 
+@functools.cache
+def _chain_key(secret: str) -> bytes:
+    # A derived key, so the audit hashes reveal nothing about the signing key itself.
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wushe audit chain")
+    return hkdf.derive(secret.encode())
+
+
+def _keys() -> list[bytes]:
+    """The current chain key first, then those of ``SECRET_KEY_FALLBACKS``."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [_chain_key(s) for s in secrets]
+
+
 def _digest(prev_hash: str, entry: AuditEntry) -> str:
+    return hmac.new(_chain_key(settings.SECRET_KEY), _payload(prev_hash, entry),
+                    hashlib.sha256).hexdigest()
+
+
+def _payload(prev_hash: str, entry: AuditEntry) -> bytes:
     payload = json.dumps(
         [
             prev_hash,
@@ -37,7 +74,7 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
         sort_keys=True,
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return payload.encode()
 
 
 def client_ip(request) -> str | None:
@@ -80,11 +117,11 @@ def record(
             except TypeError:
                 division_code = ""
     if not division_code and actor is not None:
-        division_code = _home_code(actor)
+        division_code = home_code(actor)
     entry = AuditEntry(
-        at=timezone.now(),
+        at=None,  # set under the lock below, so chain order and time order agree
         actor=actor,
-        actor_name=(actor.get_username() if actor else (detail or {}).get("username", ""))[:150],
+        actor_name=actor.get_username()[:150] if actor else "",
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -94,9 +131,10 @@ def record(
         detail=detail or {},
     )
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS}
         )
+        entry.at = timezone.now()
         entry.prev_hash = head.last_hash
         entry.hash = _digest(head.last_hash, entry)
         entry.save()
@@ -105,7 +143,7 @@ def record(
     return entry
 
 
-def _home_code(actor) -> str:
+def home_code(actor) -> str:
     """Where an actor's own actions (sign-in, password change) belong: their first scope.
 
     So a street manager sees the sign-ins of the people working in their street.
@@ -123,6 +161,8 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    # Entries that verified only under a key in SECRET_KEY_FALLBACKS: drop none of those yet.
+    old_key: int = 0
 
     @property
     def ok(self) -> bool:
@@ -130,18 +170,95 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in order; report the first entry where the chain breaks."""
+    """Recompute every hash in order; report the first entry where the chain breaks.
+
+    An entry verifies under the current key or any key in ``SECRET_KEY_FALLBACKS``.
+    """
+    current, *fallbacks = _keys()
     prev = GENESIS
-    checked = 0
+    checked = old_key = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
         # JSON round trip: the stored detail is what was hashed, after serialisation.
         if entry.prev_hash != prev:
-            return ChainReport(checked, entry.id, "上一条记录缺失或被修改（链接断开）")
-        if _digest(prev, entry) != entry.hash:
-            return ChainReport(checked, entry.id, "本条记录内容被修改（哈希不符）")
+            return ChainReport(checked, entry.id, "上一条记录缺失或被修改（链接断开）", old_key)
+        payload = _payload(prev, entry)
+        if not _signed_by(current, payload, entry.hash):
+            if not any(_signed_by(key, payload, entry.hash) for key in fallbacks):
+                return ChainReport(checked, entry.id, "本条记录内容被修改（哈希不符）", old_key)
+            old_key += 1
         prev = entry.hash
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev:
-        return ChainReport(checked, None, "最新的记录被删除（链尾与记录不符）")
-    return ChainReport(checked)
+        return ChainReport(checked, None, "最新的记录被删除（链尾与记录不符）", old_key)
+    return ChainReport(checked, old_key=old_key)
+
+
+def _signed_by(key: bytes, payload: bytes, digest: str) -> bool:
+    return hmac.compare_digest(hmac.new(key, payload, hashlib.sha256).hexdigest(), digest)
+
+
+# --- reading entries ------------------------------------------------------------
+
+_DETAIL_LABELS = {
+    "path": _("路径"), "reason": _("原因"), "needs": _("所需权限"), "role": _("角色"),
+    "place": _("范围"), "by_admin": _("管理员设置"), "login": _("登录名"),
+    "username": _("登录名"),  # failed sign-ins recorded before logins were masked
+    "query": _("查询条件"), "rows": _("行数"), "enrolled": _("新绑定"),
+    "closed_on": _("撤销日期"), "status": _("状态"),
+}
+_DETAIL_VALUES = {"view not marked": _("页面未声明访问规则")}
+# Entries about these objects name their changed fields after the model's own labels.
+_DETAIL_MODELS = {m._meta.label_lower: m for m in (Station, Room, Agency)}
+
+
+def _model_field(entry: AuditEntry, key: str):
+    model = _DETAIL_MODELS.get(entry.object_type)
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def _detail_value(key: str, value, field) -> str:
+    from wushe.accounts.roles import Action, Role
+
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        if len(value) == 2:
+            return f"{_detail_value(key, value[0], field)} → {_detail_value(key, value[1], field)}"
+        return "、".join(_detail_value(key, v, field) for v in value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    if isinstance(field, models.BooleanField) and text in ("True", "False"):
+        return str(_("是") if text == "True" else _("否"))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if key == "role" and text in Role.values:
+        return str(Role(text).label)
+    if key == "needs" and text in Action.values:
+        return str(Action(text).label)
+    if key == "query":
+        return unquote_plus(text)
+    return str(_DETAIL_VALUES.get(text, text))
+
+
+def describe_detail(entry: AuditEntry) -> SafeString:
+    """An entry's ``detail`` as readable Chinese HTML (every part escaped), e.g.
+    ``角色：社工；范围：西园街道社会工作服务站``; "" when there is no detail."""
+    detail = entry.detail if isinstance(entry.detail, dict) else {"": entry.detail}
+    parts = []
+    for key, value in detail.items():
+        field = _model_field(entry, key)
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(_DETAIL_LABELS.get(key, key))
+        parts.append((label, _detail_value(key, value, field)))
+    return format_html_join("；", "{}：{}", parts)

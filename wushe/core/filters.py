@@ -49,9 +49,10 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditEntry.Action.choices,
                                          empty_label=_("全部操作"))
     object_id = django_filters.CharFilter(label=_("对象编号"))
-    since = django_filters.DateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte",
+    # Compared as local-midnight instants, not at__date, so the index on ``at`` is usable.
+    since = django_filters.DateFilter(label=_("起始日期"), method="from_day",
                                       widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte",
+    until = django_filters.DateFilter(label=_("截止日期"), method="through_day",
                                       widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
@@ -61,3 +62,20 @@ class AuditFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self.form)
+
+    @staticmethod
+    def _midnight(day, days_later: int = 0):
+        """The start of ``day`` (plus ``days_later``) in the current time zone."""
+        import datetime
+
+        from django.utils import timezone
+
+        day += datetime.timedelta(days=days_later)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min),
+                                   timezone.get_current_timezone())
+
+    def from_day(self, queryset, name, value):
+        return queryset.filter(at__gte=self._midnight(value))
+
+    def through_day(self, queryset, name, value):
+        return queryset.filter(at__lt=self._midnight(value, days_later=1))

@@ -208,8 +208,9 @@ class AuditHead(models.Model):
 class AuditEntry(models.Model):
     """One append-only audit record (审计日志), chained to the one before by hash.
 
-    ``hash`` covers this entry's fields and the previous entry's hash, so editing or
-    deleting any entry breaks the chain from there on; `wushe verify_audit` finds it.
+    ``hash`` (an HMAC under a key derived from SECRET_KEY) covers this entry's fields and
+    the previous entry's hash, so editing or deleting any entry breaks the chain from there
+    on; `wushe verify_audit` finds it.
     Written only through ``wushe.core.audit.record``.
     """
 
@@ -238,7 +239,8 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        # DO_NOTHING: deleting a user must not rewrite actor_id, which the hash covers.
+        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)

@@ -48,13 +48,18 @@ class AuditTable(tables.Table):
     object_label = tables.Column(verbose_name=_("对象"), default="—", orderable=False)
     division_code = tables.Column(verbose_name=_("区划"), default="—")
     ip = tables.Column(verbose_name=_("IP 地址"), default="—", orderable=False)
-    detail = tables.JSONColumn(verbose_name=_("详情"), orderable=False)
+    detail = tables.Column(verbose_name=_("详情"), orderable=False, empty_values=())
 
     class Meta:
         model = AuditEntry
         fields = ("at", "actor_name", "action", "object_label", "division_code", "ip", "detail")
         empty_text = _("没有符合条件的审计记录。")
         attrs = {"class": "table table-sm align-middle"}
+
+    def render_detail(self, record):
+        from wushe.core.audit import describe_detail
+
+        return describe_detail(record) or "—"
 
 
 class AgencyTable(tables.Table):

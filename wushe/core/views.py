@@ -20,6 +20,15 @@ from wushe.core.forms import AgencyForm, RoomForm, StationCloseForm, StationForm
 from wushe.core.tables import AgencyTable, AuditTable, StationTable
 
 
+def error_text(form) -> str:
+    """A form's errors as one line for a message, each led by its field's Chinese label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts += [f"{label}：{e}" if label else str(e) for e in errors]
+    return "；".join(parts)
+
+
 def form_errors_from(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, on the field it names when it does."""
     if hasattr(exc, "error_dict"):
@@ -157,8 +166,7 @@ def station_close(request, pk):
     form = StationCloseForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError([f"{form.fields[name].label}：{error}"
-                                   for name, errors in form.errors.items() for error in errors])
+            raise ValidationError(error_text(form))
         services.station_close(actor=request.user, station=station, request=request,
                                closed_on=form.cleaned_data["closed_on"], reason=form.cleaned_data["reason"])
     except ValidationError as exc:
