@@ -41,7 +41,9 @@ def test_healthz_503_when_the_database_fails(client, monkeypatch):
     body = response.json()
     assert body["status"] == "error"
     assert body["database"] == "unavailable"
-    assert "Connection refused" in body["reason"]
+    # The reason is fixed: the driver's message (host, user names) goes to the log only.
+    assert body["reason"] == "database unreachable"
+    assert "Connection refused" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -53,10 +55,10 @@ def test_healthz_recovers_after_the_database_is_back(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_healthz_reason_is_cut_short(client, monkeypatch):
+def test_healthz_does_not_echo_the_error(client, monkeypatch):
     break_database(monkeypatch, "x" * 1000)
     body = client.get("/healthz").json()
-    assert len(body["reason"]) == 200
+    assert "xxx" not in body["reason"]
 
 
 @pytest.mark.django_db

@@ -96,7 +96,7 @@ def test_update_station_audits_what_changed(net, people):
     assert (net.station_a.name, net.station_a.agency) == ("西园街道社工站", agency)
     entry = audits(AuditEntry.Action.CHANGED, object_id=str(net.station_a.pk)).get()
     assert entry.detail["name"] == ["西园街道社会工作服务站", "西园街道社工站"]
-    assert entry.detail["agency"] == ["None", "合肥市蜀山区社工服务中心"]
+    assert entry.detail["agency"] == ["", "合肥市蜀山区社工服务中心"]
     assert set(entry.detail) == {"name", "agency", "contact_phone"}
 
 

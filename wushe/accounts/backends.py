@@ -9,7 +9,7 @@ from wushe.core.pii import hash_lookup
 
 def find_account(login: str) -> User | None:
     """The account a typed login names: a username, else a mobile number in any spelling."""
-    if not login:
+    if not login or "\x00" in login:
         return None
     user = User.objects.filter(username=login).first()
     if user is None:

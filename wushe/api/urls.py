@@ -31,6 +31,9 @@ def token(request, payload: TokenIn):
     administrator-set or expired password is changed, and the roles that need a second
     factor must send the current TOTP code as ``otp``.
     """
+    if "\x00" in payload.username + payload.password:
+        # The pages refuse NUL before sign-in (middleware); a JSON body must be checked here.
+        return Status(401, {"detail": _("用户名/手机号或密码不正确。")})
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # Answer in JSON ourselves; otherwise axes' middleware swaps in its HTML page.
@@ -56,7 +59,7 @@ def divisions(request, parent: str | None = None, level: int | None = None, q: s
     if level:
         qs = qs.filter(level=level)
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(name__icontains=q.replace("\x00", ""))
     return qs.order_by("code")
 
 

@@ -21,7 +21,7 @@ def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Itera
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_plain(v) for v in row])
+        ws.append([_cell(ws, v) for v in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -31,9 +31,16 @@ def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Itera
     return response
 
 
-def _plain(value):
+def _cell(ws, value):
     if value is None:
         return ""
     if isinstance(value, (int, float, datetime.date)):
         return value
-    return str(value)
+    text = str(value)
+    if text.startswith("="):
+        # openpyxl would store this as a formula that runs when the file is opened
+        # (formula injection, e.g. a station named =HYPERLINK(...)): force a text cell.
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+        return cell
+    return text

@@ -30,7 +30,13 @@ class StationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in Station.Status.choices if c[0] != Station.Status.CLOSED]
+        if self.instance.pk and self.instance.status == Station.Status.CLOSED:
+            # Reopening is its own action on the station page, never a side effect of editing.
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _("已撤销的站点请在站点页面点击“恢复站点”。")
+        else:
+            self.fields["status"].choices = [c for c in Station.Status.choices
+                                             if c[0] != Station.Status.CLOSED]
         if self.instance.pk:
             self.initial["division"] = self.instance.division_id
 

@@ -134,7 +134,7 @@ def station_rooms(*, station: Station) -> QuerySet[Room]:
     return station.rooms.order_by("kind", "name")
 
 
-def room_get(*, user, station: Station, pk: int) -> Room:
+def room_get(*, station: Station, pk: int) -> Room:
     room = station.rooms.filter(pk=pk).first()
     if room is None:
         raise Http404
@@ -198,8 +198,7 @@ def division_trail(*, user, division: Division) -> list[dict]:
 
 def agency_list(*, user, search: str = "") -> QuerySet[Agency]:
     """Agencies are public organisations; the station count is only of stations in scope."""
-    in_scope = Station.objects.filter(within_any("division_id", prefixes_for(user, Action.NETWORK_VIEW)))
-    in_scope = in_scope.exclude(status=Station.Status.CLOSED)
+    in_scope = station_list(user=user).exclude(status=Station.Status.CLOSED)
     qs = Agency.objects.annotate(station_count=Count("stations", filter=Q(stations__in=in_scope)))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(credit_code__icontains=search))
@@ -211,3 +210,57 @@ def agency_get(*, pk: int) -> Agency:
     if agency is None:
         raise Http404
     return agency
+
+
+def agency_editable(*, user, agency: Agency) -> bool:
+    """An agency is shared: only someone whose scope covers every station it runs may
+    change it, so one district cannot rename another district's contractor."""
+    from wushe.accounts.scope import can, may
+
+    if not may(user, Action.STATION_CREATE):
+        return False
+    return all(can(user, Action.STATION_CREATE, s) for s in agency.stations.all())
+
+
+def agency_stations(*, user, agency: Agency) -> QuerySet[Station]:
+    return station_list(user=user).filter(agency=agency).order_by("division_id")
+
+
+def stations_at(*, user, division: Division) -> QuerySet[Station]:
+    """The stations set at this very division (not below it)."""
+    return station_list(user=user).filter(division=division)
+
+
+def grantable_stations(*, user) -> QuerySet[Station]:
+    """Open stations a manager may attach new staff to."""
+    return station_list(user=user, action=Action.USER_MANAGE).exclude(status=Station.Status.CLOSED)
+
+
+def station_export_rows(qs: QuerySet[Station]):
+    """One row per station for the xlsx directory, streamed in chunks."""
+    for s in qs.order_by("division_id", "name").iterator(chunk_size=2000):
+        yield (s.name, s.get_tier_display(), s.division_id, s.division.name, s.address,
+               s.agency.name if s.agency else "", s.opened_on, s.contact_name, s.contact_phone,
+               s.get_status_display())
+
+
+def home_coverage(*, user, roots: list[Division]) -> list[tuple[Division, "Coverage"]]:
+    """Coverage of each top division of the user's scope, one grouped query per level."""
+    by_length: dict[int, list[Division]] = {}
+    for d in roots:
+        by_length.setdefault(len(d.prefix), []).append(d)
+    result = {}
+    for length, divisions in by_length.items():
+        common = _common_prefix([d.prefix for d in divisions])
+        cov = coverage_by(prefix=common, group_length=length)
+        for d in divisions:
+            result[d.code] = cov.get(d.prefix, Coverage())
+    return [(d, result[d.code]) for d in roots]
+
+
+def _common_prefix(prefixes: list[str]) -> str:
+    first, last = min(prefixes), max(prefixes)
+    n = 0
+    while n < len(first) and first[n] == last[n]:
+        n += 1
+    return first[:n]

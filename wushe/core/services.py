@@ -16,6 +16,16 @@ STATION_FIELDS = ("name", "tier", "division", "address", "opened_on", "agency", 
 ROOM_FIELDS = ("name", "kind", "capacity", "area_m2", "active")
 
 
+def _apply(obj, data: dict, fields) -> dict:
+    """Set ``fields`` from ``data``; return {field: [old, new]} for the audit entry."""
+    changed = {}
+    for f in fields:
+        if f in data and getattr(obj, f) != data[f]:
+            changed[f] = [str(getattr(obj, f) or ""), str(data[f] or "")]
+            setattr(obj, f, data[f])
+    return changed
+
+
 def _save_validated(obj, *, unique_message: str) -> None:
     obj.full_clean()
     try:
@@ -42,14 +52,12 @@ def station_update(*, actor, station: Station, data: dict, request=None) -> Stat
     if "division" in data and data["division"].pk != station.division_id:
         # Moving a station moves whose data it holds; it must stay inside the editor's scope.
         check(actor, Action.STATION_CREATE, data["division"])
-    if data.get("status") == Station.Status.CLOSED and station.status != Station.Status.CLOSED:
-        raise ValidationError({"status": _("撤销站点请使用“撤销站点”操作，并填写日期与原因。")})
-    before = {f: str(getattr(station, f)) for f in STATION_FIELDS}
-    for f in STATION_FIELDS:
-        if f in data:
-            setattr(station, f, data[f])
-    changed = {f: [before[f], str(getattr(station, f))] for f in STATION_FIELDS
-               if before[f] != str(getattr(station, f))}
+    new_status = data.get("status", station.status)
+    if new_status != station.status and Station.Status.CLOSED in (new_status, station.status):
+        # Closing and reopening are their own actions, with a date, a reason and the right
+        # to create stations; an edit cannot do either.
+        raise ValidationError({"status": _("撤销或恢复站点请使用“撤销站点”“恢复站点”操作。")})
+    changed = _apply(station, data, STATION_FIELDS)
     with transaction.atomic():
         _save_validated(station, unique_message=_("该区划已有同一层级的站点（未撤销）。"))
         if changed:
@@ -97,15 +105,13 @@ def station_reopen(*, actor, station: Station, request=None) -> Station:
 def room_save(*, actor, station: Station, data: dict, room: Room | None = None, request=None) -> Room:
     check(actor, Action.STATION_EDIT, station)
     room = room or Room(station=station)
-    for f in ROOM_FIELDS:
-        if f in data:
-            setattr(room, f, data[f])
     created = room.pk is None
+    changed = _apply(room, data, ROOM_FIELDS)
     with transaction.atomic():
         _save_validated(room, unique_message=_("本站点已有同名功能室。"))
         audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
                      request=request, actor=actor, obj=room, division_code=station.division_id,
-                     detail={f: str(data.get(f, "")) for f in ROOM_FIELDS if f in data})
+                     detail=changed)
     return room
 
 
@@ -114,25 +120,18 @@ AGENCY_FIELDS = ("name", "credit_code", "contact_name", "phone", "address")
 
 def agency_save(*, actor, data: dict, agency: Agency | None = None, request=None) -> Agency:
     """社工机构 are shared across divisions; those who may open stations may register them."""
-    from wushe.accounts.scope import can, may
+    from wushe.accounts.scope import may
+    from wushe.core.selectors import agency_editable
 
     if not may(actor, Action.STATION_CREATE):
         raise PermissionDenied
-    if agency is not None:
-        # An agency is shared; only someone whose scope covers every station it runs may
-        # change it, so one district cannot rename another district's contractor.
-        outside = [s for s in agency.stations.select_related("division")
-                   if not can(actor, Action.STATION_CREATE, s)]
-        if outside:
-            raise PermissionDenied(_("该机构在您的工作范围以外也运营站点，请由上级民政部门修改。"))
+    if agency is not None and not agency_editable(user=actor, agency=agency):
+        raise PermissionDenied(_("该机构在您的工作范围以外也运营站点，请由上级民政部门修改。"))
     agency = agency or Agency()
     created = agency.pk is None
-    for f in AGENCY_FIELDS:
-        if f in data:
-            setattr(agency, f, data[f])
+    changed = _apply(agency, data, AGENCY_FIELDS)
     with transaction.atomic():
         _save_validated(agency, unique_message=_("已有同名的社工机构。"))
         audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
-                     request=request, actor=actor, obj=agency,
-                     detail={f: str(data.get(f, "")) for f in AGENCY_FIELDS if f in data})
+                     request=request, actor=actor, obj=agency, detail=changed)
     return agency

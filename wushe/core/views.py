@@ -1,10 +1,13 @@
 """Pages of the network: home, division tree with coverage, stations and rooms, audit log."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +21,8 @@ from wushe.core.exports import xlsx_response
 from wushe.core.filters import AuditFilter, StationFilter
 from wushe.core.forms import AgencyForm, RoomForm, StationCloseForm, StationForm
 from wushe.core.tables import AgencyTable, AuditTable, StationTable
+
+logger = logging.getLogger(__name__)
 
 
 def error_text(form) -> str:
@@ -45,19 +50,20 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable", "reason": str(exc)[:200]},
-                            status=503)
+    except Exception:  # any failure means "not healthy"; the details go to the log only
+        logger.exception("health check: database unavailable")
+        return JsonResponse({"status": "error", "database": "unavailable",
+                             "reason": "database unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor,
                          "time": timezone.now().isoformat()})
 
 
 @signed_in
 def home(request):
-    roots = selectors.division_roots(user=request.user)
+    roots = selectors.division_roots(user=request.user)[:12]
     return render(request, "core/home.html", {
         "counts": selectors.network_counts(user=request.user) if can(request.user, Action.NETWORK_VIEW) else None,
-        "roots": [(d, selectors.coverage_of(division=d)) for d in roots[:12]],
+        "roots": selectors.home_coverage(user=request.user, roots=roots),
     })
 
 
@@ -78,7 +84,7 @@ def division_detail(request, code):
         "can_create": can(request.user, Action.STATION_CREATE, division),
         "coverage": selectors.coverage_of(division=division),
         "children": selectors.children_with_coverage(division=division),
-        "stations": selectors.station_list(user=request.user).filter(division=division),
+        "stations": selectors.stations_at(user=request.user, division=division),
     })
 
 
@@ -101,12 +107,7 @@ def _station_export(request, qs):
 
     audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="core.station",
                  detail={"query": request.GET.urlencode(), "rows": qs.count()})
-    rows = (
-        (s.name, s.get_tier_display(), s.division_id, s.division.name, s.address,
-         s.agency.name if s.agency else "", s.opened_on, s.contact_name, s.contact_phone,
-         s.get_status_display())
-        for s in qs.order_by("division_id", "name").iterator(chunk_size=2000)
-    )
+    rows = selectors.station_export_rows(qs)
     headers = [_("名称"), _("层级"), _("区划代码"), _("所在区划"), _("地址"), _("运营机构"),
                _("启用日期"), _("联系人"), _("联系电话"), _("状态")]
     return xlsx_response(f"站点名录-{timezone.localdate():%Y%m%d}.xlsx", _("站点名录"), headers, rows)
@@ -138,7 +139,8 @@ def station_create(request):
         else:
             messages.success(request, _("站点“%(name)s”已创建。") % {"name": station.name})
             return redirect(station)
-    return render(request, "core/station_form.html", {"form": form, "title": _("新建站点")})
+    return render(request, "core/form_page.html", {"form": form, "title": _("新建站点"),
+                                                   "cancel_url": reverse("core:stations")})
 
 
 @requires(Action.STATION_EDIT)
@@ -155,8 +157,8 @@ def station_edit(request, pk):
         else:
             messages.success(request, _("站点信息已保存。"))
             return redirect(station)
-    return render(request, "core/station_form.html", {"form": form, "station": station,
-                                                      "title": _("编辑站点")})
+    return render(request, "core/form_page.html", {"form": form, "title": _("编辑站点"),
+                                                   "cancel_url": station.get_absolute_url()})
 
 
 @requires(Action.STATION_CREATE)
@@ -193,7 +195,7 @@ def station_reopen(request, pk):
 @require_http_methods(["GET", "POST"])
 def room_edit(request, pk, room_pk=None):
     station = selectors.station_get(user=request.user, pk=pk, action=Action.STATION_EDIT)
-    room = selectors.room_get(user=request.user, station=station, pk=room_pk) if room_pk else None
+    room = selectors.room_get(station=station, pk=room_pk) if room_pk else None
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +206,9 @@ def room_edit(request, pk, room_pk=None):
         else:
             messages.success(request, _("功能室已保存。"))
             return redirect(station)
-    return render(request, "core/room_form.html", {"form": form, "station": station, "room": room})
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("编辑功能室") if room else _("添加功能室"), "subtitle": station.name,
+        "cancel_url": station.get_absolute_url()})
 
 
 @requires(Action.NETWORK_VIEW)
@@ -223,8 +227,8 @@ def agency_detail(request, pk):
     agency = selectors.agency_get(pk=pk)
     return render(request, "core/agency_detail.html", {
         "agency": agency,
-        "stations": selectors.station_list(user=request.user).filter(agency=agency).order_by("division_id"),
-        "can_edit": can(request.user, Action.STATION_CREATE),
+        "stations": selectors.agency_stations(user=request.user, agency=agency),
+        "can_edit": selectors.agency_editable(user=request.user, agency=agency),
     })
 
 
@@ -232,6 +236,8 @@ def agency_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def agency_edit(request, pk=None):
     agency = selectors.agency_get(pk=pk) if pk else None
+    if agency is not None and not selectors.agency_editable(user=request.user, agency=agency):
+        raise PermissionDenied(_("该机构在您的工作范围以外也运营站点，请由上级民政部门修改。"))
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,9 +250,9 @@ def agency_edit(request, pk=None):
         else:
             messages.success(request, _("社工机构已保存。"))
             return redirect("core:agency", pk=agency.pk)
-    return render(request, "core/station_form.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": _("编辑社工机构") if agency else _("登记社工机构"),
-        "cancel_url": agency.get_absolute_url() if agency else "/agencies/",
+        "cancel_url": agency.get_absolute_url() if agency else reverse("core:agencies"),
     })
 
 

@@ -1,0 +1,32 @@
+"""Input no form can hold is refused cleanly, on SQLite and PostgreSQL alike."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/accounts/users/?q=a%00b", "/agencies/?q=a%00b", "/stations/?q=a%00b",
+                                 "/audit/?actor=a%00b"])
+def test_nul_in_a_search_is_a_400_not_a_crash(login, people, url):
+    response = login(people["street"]).get(url)
+    assert response.status_code == 400
+    assert "无效字符" in response.content.decode()
+
+
+def test_nul_in_the_login_form_is_refused(client, net):
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_nul_in_an_api_sign_in_is_just_a_failed_sign_in(client, net):
+    response = client.post("/api/v1/auth/token", {"username": "a\x00b", "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/stations/?page=abc", "/stations/?sort=bogus", "/stations/?under=abc",
+                                 "/divisions/abc/", "/stations/99999999999999999999/"])
+def test_odd_urls_do_not_crash(login, people, url):
+    assert login(people["street"]).get(url).status_code in (200, 404)
