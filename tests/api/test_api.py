@@ -219,13 +219,17 @@ def test_station_list_shape_and_scope(api, net, people):
     ("worker_b", {"三里庵街道社会工作服务站"}),
     ("worker_other", {"亳州路街道社会工作服务站"}),
     ("org_lead", {"西园新村社工室"}),
-    ("auditor", set()),  # no network.view: an empty list, not everything
-    ("volunteer", set()),
 ])
 def test_station_list_only_in_scope(api, net, people, who, expected):
     body = api(people[who])("/api/v1/stations").json()
     assert {item["name"] for item in body["items"]} == expected
     assert body["count"] == len(expected)
+
+
+@pytest.mark.parametrize("who", ["auditor", "volunteer"])
+def test_station_list_refused_to_roles_without_network_view(api, people, who):
+    """No network.view anywhere: refused outright (deny by default), not an empty list."""
+    assert api(people[who])("/api/v1/stations").status_code == 403
 
 
 def test_platform_admin_sees_all_stations(api, net, people):
@@ -252,7 +256,6 @@ def test_station_list_pagination(api, net, people):
     ({"under": "340104005001"}, ["西园新村社工室"]),
     ({"under": "340104001000"}, ["三里庵街道社会工作服务站"]),
     ({"under": "340103"}, []),  # outside the civil servant's scope: narrows, never widens
-    ({"under": "abc"}, []),
     ({"tier": "station", "status": "active"}, ["西园街道社会工作服务站"]),
 ])
 def test_station_list_filters(api, net, people, params, expected):
@@ -361,9 +364,15 @@ def test_new_station_appears_in_the_list(api, net, people):
 
 def test_user_without_role_sees_nothing(api, net):
     nobody = user("no_role")
-    assert api(nobody)("/api/v1/stations").json() == {"items": [], "count": 0}
-    assert api(nobody)("/api/v1/divisions").json() == {"items": [], "count": 0}
-    assert api(nobody)(f"/api/v1/stations/{net.station_a.pk}").status_code == 404
+    assert api(nobody)("/api/v1/stations").status_code == 403
+    assert api(nobody)("/api/v1/divisions").status_code == 403
+    assert api(nobody)(f"/api/v1/stations/{net.station_a.pk}").status_code == 403
+
+
+def test_a_malformed_division_filter_is_an_error(api, people):
+    response = api(people["civil"])("/api/v1/stations", under="abc")
+    assert response.status_code == 422
+    assert "区划代码应为不超过12位的数字。" in str(response.json())
 
 
 def test_closed_station_stays_listed_with_its_status(api, net, people):

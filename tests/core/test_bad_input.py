@@ -30,3 +30,13 @@ def test_nul_in_an_api_sign_in_is_just_a_failed_sign_in(client, net):
                                  "/divisions/abc/", "/stations/99999999999999999999/"])
 def test_odd_urls_do_not_crash(login, people, url):
     assert login(people["street"]).get(url).status_code in (200, 404)
+
+
+def test_a_malformed_filter_is_named_on_the_page(login, people):
+    page = login(people["street"]).get("/stations/?under=abc").content.decode()
+    assert "区划代码：区划代码应为不超过12位的数字。" in page
+
+
+def test_the_export_link_carries_the_filter_shown(login, people):
+    page = login(people["street"]).get("/stations/?tier=room", headers={"HX-Request": "true"}).content.decode()
+    assert "/stations/?tier=room&amp;export=xlsx" in page

@@ -1,17 +1,20 @@
 """The JSON API under /api/v1/: every route needs a bearer token unless it says auth=None."""
 
+import functools
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import prefixes_for
+from wushe.accounts.scope import may, prefixes_for
 from wushe.accounts.services import api_token_issue, needs_second_factor, verify_totp
 from wushe.api.auth import TokenAuth
 from wushe.api.schemas import DivisionOut, ErrorOut, StationDetailOut, StationOut, TokenIn, TokenOut
 from wushe.core import selectors
+from wushe.core.access import PUBLIC
 from wushe.core.divisions import within_any
 from wushe.core.filters import StationFilter
 from wushe.core.models import Division
@@ -19,11 +22,30 @@ from wushe.core.models import Division
 api = NinjaAPI(title="wushe 五社 API", version="1", auth=TokenAuth(), urls_namespace="api")
 
 
+def api_requires(action: str | None):
+    """The API's access mark, as ``core.access.requires`` is the pages': the caller must hold
+    ``action`` somewhere (the selector then narrows to the object, 404 outside). ``None``
+    marks an operation open to anyone (signing in)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def guarded(request, *args, **kwargs):
+            if action is not None and not may(request.user, action):
+                raise HttpError(403, _("您的角色无权使用该接口。"))
+            return func(request, *args, **kwargs)
+
+        guarded.wushe_access = action or PUBLIC
+        return guarded
+
+    return decorate
+
+
 class Page(LimitOffsetPagination):
     """Lists come as {"items": [...], "count": N} (the platform's API contract)."""
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut})
+@api_requires(None)
 def token(request, payload: TokenIn):
     """Username (or mobile) and password → a bearer token valid for 12 hours.
 
@@ -50,6 +72,7 @@ def token(request, payload: TokenIn):
 
 
 @api.get("/divisions", response=list[DivisionOut])
+@api_requires(Action.NETWORK_VIEW)
 @paginate(Page)
 def divisions(request, parent: str | None = None, level: int | None = None, q: str | None = None):
     """Divisions inside the caller's scope; `parent` lists one division's children."""
@@ -64,11 +87,13 @@ def divisions(request, parent: str | None = None, level: int | None = None, q: s
 
 
 @api.get("/divisions/{code}", response=DivisionOut)
+@api_requires(Action.NETWORK_VIEW)
 def division(request, code: str):
     return selectors.division_get(user=request.user, code=code)
 
 
 @api.get("/stations", response=list[StationOut])
+@api_requires(Action.NETWORK_VIEW)
 @paginate(Page)
 def stations(request, q: str | None = None, tier: str | None = None, status: str | None = None,
              under: str | None = None):
@@ -83,5 +108,6 @@ def stations(request, q: str | None = None, tier: str | None = None, status: str
 
 
 @api.get("/stations/{int:station_id}", response=StationDetailOut)
+@api_requires(Action.NETWORK_VIEW)
 def station(request, station_id: int):
     return selectors.station_get(user=request.user, pk=station_id)

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,10 @@ class StationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     tier = django_filters.ChoiceFilter(label=_("层级"), choices=Station.Tier.choices, empty_label=_("全部层级"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Station.Status.choices, empty_label=_("全部状态"))
-    under = django_filters.CharFilter(label=_("区划代码"), method="under_division")
+    under = django_filters.CharFilter(
+        label=_("区划代码"), method="under_division",
+        validators=[RegexValidator(r"^\s*\d{1,12}\s*$", _("区划代码应为不超过12位的数字。"))],
+    )
 
     class Meta:
         model = Station
