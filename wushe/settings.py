@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs from its own static files (no CDN)
     "django_htmx",
     "template_partials",
     "django_tables2",
@@ -166,8 +167,19 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _flag("WUSHE_SECURE_COOKIES")
+# Production behind HTTPS: WUSHE_HTTPS=1 turns on secure cookies, HSTS and the redirect.
+# Behind a reverse proxy that terminates TLS, also set WUSHE_BEHIND_PROXY=1 so Django
+# trusts its X-Forwarded-Proto (and the audit log its X-Forwarded-For).
+WUSHE_HTTPS = _flag("WUSHE_HTTPS")
+WUSHE_BEHIND_PROXY = _flag("WUSHE_BEHIND_PROXY")
+SESSION_COOKIE_SECURE = WUSHE_HTTPS or _flag("WUSHE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = WUSHE_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if WUSHE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = WUSHE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if WUSHE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -80,7 +80,12 @@ def _payload(prev_hash: str, entry: AuditEntry) -> bytes:
 def client_ip(request) -> str | None:
     """The client address as the database will store it (IPv6 compressed), so the hash
     computed now matches the row read back later."""
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    if settings.WUSHE_BEHIND_PROXY and request.META.get("HTTP_X_FORWARDED_FOR"):
+        # The proxy appends the address it saw last; earlier entries are the client's word.
+        address = request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
     if address and ":" in address:
         try:
             return clean_ipv6_address(address)

@@ -3,6 +3,13 @@ document.addEventListener("change", (e) => {
   if (e.target.matches("select[data-autosubmit]")) e.target.form.requestSubmit();
 });
 document.addEventListener("submit", (e) => {
-  const msg = e.target.getAttribute("data-confirm");
+  const form = e.target;
+  let msg = form.getAttribute("data-confirm");
+  // Ask only when a given checkbox is being unticked (e.g. disabling an account).
+  const watched = form.getAttribute("data-confirm-unchecked");
+  if (watched) {
+    const box = form.elements[watched];
+    msg = box && box.defaultChecked && !box.checked ? form.getAttribute("data-confirm-message") : null;
+  }
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
