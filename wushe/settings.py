@@ -246,7 +246,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # --- audit --------------------------------------------------------------------------
-WUSHE_AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("WUSHE_AUDIT_RETENTION_DAYS", "365")))
+# Audit entries are never deleted by the platform (the law asks for at least 6 months).
 
 LOGGING = {
     "version": 1,

@@ -359,7 +359,7 @@ def _entry(detail, object_type=""):
     ({"name": "个案工作室", "kind": "casework", "capacity": "6", "active": "True"}, "core.room",
      "名称：个案工作室；类型：个案工作室；容纳人数：6；可使用：是"),
     ({"credit_code": "", "contact_name": "张三"}, "core.agency", "统一社会信用代码：—；联系人：张三"),
-    ({"full_name": "李四"}, "accounts.user", "full_name：李四"),
+    ({"full_name": "李四"}, "accounts.user", "姓名：李四"),
     ({}, "", ""),
 ])
 def test_describe_detail(detail, object_type, text):
@@ -390,3 +390,14 @@ def test_factories_password_is_not_in_any_failed_sign_in(sign_in, people):
     sign_in(factories.PASSWORD, WRONG)
 
     assert factories.PASSWORD not in _row_text(_only(AuditEntry.Action.LOGIN_FAILED))
+
+
+@pytest.mark.django_db
+def test_account_changes_are_described_with_field_labels(people):
+    from wushe.accounts import services as account_services
+
+    account_services.user_update(actor=people["head"], user=people["worker"], full_name="新名字",
+                                 mobile=people["worker"].mobile, is_active=True)
+    entry = AuditEntry.objects.filter(action="user_changed").latest("id")
+    text = audit.describe_detail(entry)
+    assert "姓名" in text and "full_name" not in text

@@ -219,6 +219,10 @@ _DETAIL_MODELS = {m._meta.label_lower: m for m in (Station, Room, Agency)}
 
 def _model_field(entry: AuditEntry, key: str):
     model = _DETAIL_MODELS.get(entry.object_type)
+    if model is None and entry.object_type == "accounts.user":
+        from django.contrib.auth import get_user_model
+
+        model = get_user_model()
     if model is None:
         return None
     try:
