@@ -28,3 +28,8 @@ def test_dates_are_iso_in_every_language(client, login, people, net, settings):
     for language in ("zh-hans", "zh-hant", "en"):
         c.post("/i18n/setlang/", {"language": language, "next": "/"})
         assert "2024-01-23" in c.get(f"/stations/{net.station_a.pk}/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "五社联动服务平台" in page

@@ -8,6 +8,22 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 
+class ChineseFirstMiddleware:
+    """The UI is 简体中文 unless the user picks another language with the switcher.
+
+    Django would otherwise follow the browser's Accept-Language, and a station PC with
+    an English browser would show English to staff who never asked for it. The choice
+    made in the switcher (a cookie) still wins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class RejectNullCharactersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
