@@ -96,7 +96,18 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
         for prefix in SEED_PLACES:
             _network(prefix, seed_value, fake, agencies, report, coverage=0.3, max_towns=3)
         report.accounts = _accounts(fake)
+    _analyze()
     return report
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL would otherwise plan
+    for the empty tables it saw before)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _import_divisions(prefixes, report, stdout):
