@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "simple_history",
     "wushe.core",
     "wushe.accounts",
+    "wushe.people",
 ]
 
 MIDDLEWARE = [

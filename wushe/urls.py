@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("wushe.accounts.urls")),
+    path("people/", include("wushe.people.urls")),
     path("", include("wushe.core.urls")),
 ]

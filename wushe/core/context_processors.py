@@ -10,6 +10,9 @@ MENU = [
     (_("工作台"), "core:home", "house", None),
     (_("区划与覆盖"), "core:divisions", "diagram-3", Action.NETWORK_VIEW),
     (_("站点"), "core:stations", "buildings", Action.NETWORK_VIEW),
+    (_("服务对象"), "people:residents", "person-vcard", Action.PERSON_VIEW),
+    (_("需求清单"), "people:needs", "list-check", Action.PERSON_VIEW),
+    (_("走访提醒"), "people:overdue_visits", "calendar-check", Action.PERSON_VIEW),
     (_("社工机构"), "core:agencies", "briefcase", Action.NETWORK_VIEW),
     (_("账号与角色"), "accounts:users", "people", Action.USER_VIEW),
     (_("审计日志"), "core:audit", "journal-text", Action.AUDIT_VIEW),
@@ -23,10 +26,10 @@ def shell(request):
     from wushe.accounts.scope import assignments_of, may
 
     path = request.path
-    menu = []
-    for label, name, icon, action in MENU:
-        if action is None or may(user, action):
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            menu.append({"label": label, "url": url, "icon": icon, "active": active})
+    menu = [{"label": label, "url": reverse(name), "icon": icon, "active": False}
+            for label, name, icon, action in MENU if action is None or may(user, action)]
+    # The entry whose address is the longest prefix of this page is the one we are in.
+    matches = [m for m in menu if (path == m["url"] if m["url"] == "/" else path.startswith(m["url"]))]
+    if matches:
+        max(matches, key=lambda m: len(m["url"]))["active"] = True
     return {"menu": menu, "my_assignments": assignments_of(user)}

@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wushe.core.pii import normalize_id_number, normalize_mobile
+from wushe.people.models import Need, Resident, Tag, Visit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ResidentForm(forms.ModelForm):
+    """Parses input; the service validates and saves. ID number and mobile are never shown
+    back in the form: left blank on an edit, they stay as they are."""
+
+    id_number = forms.CharField(label=_("身份证号"), required=False, max_length=24)
+    mobile = forms.CharField(label=_("手机号"), required=False, max_length=20)
+    tags = forms.ModelMultipleChoiceField(Tag.objects.filter(active=True), label=_("人员类别"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Resident
+        fields = ["station", "community", "name", "id_number", "mobile", "ethnicity", "address", "living",
+                  "guardian_name", "guardian_phone", "disability_type", "disability_grade", "income", "risk",
+                  "visit_every_days", "tags", "consent_by", "consent_method", "consent_on", "note"]
+        widgets = {"consent_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, stations, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["community"].queryset = communities
+        self.fields["community"].label_from_instance = lambda d: d.short_name
+        if self.instance.pk:
+            for name in ("id_number", "mobile"):
+                value = getattr(self.instance, name)
+                self.initial[name] = ""
+                if value:
+                    self.fields[name].help_text = _("当前：%(v)s。留空表示不修改。") % {"v": value.masked}
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip()
+        return normalize_id_number(value) if value else None
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        return normalize_mobile(value) if value else None
+
+    def service_data(self) -> dict:
+        """What to hand to the service: blank secret fields mean "keep" on an edit."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "tags"}
+        for name in ("id_number", "mobile"):
+            if data.get(name) is None:
+                if self.instance.pk:
+                    data.pop(name)
+                else:
+                    data[name] = ""
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["category", "description", "source", "urgency"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
+
+
+class NeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新状态"), choices=Need.Status.choices)
+    reason = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class VisitForm(forms.ModelForm):
+    need_category = forms.ChoiceField(label=_("发现的需求（可选）"), required=False,
+                                      choices=[("", "—")] + list(Need.Category.choices))
+    need_description = forms.CharField(label=_("需求描述"), required=False, max_length=500)
+
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "kind", "findings", "risk"]
+        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("need_category") and not data.get("need_description"):
+            self.add_error("need_description", _("请描述发现的需求。"))
+        return data
+
+    def needs(self) -> list[dict]:
+        if not self.cleaned_data.get("need_category"):
+            return []
+        return [{"category": self.cleaned_data["need_category"],
+                 "description": self.cleaned_data["need_description"]}]
+
+    def _post_clean(self):
+        pass

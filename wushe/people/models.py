@@ -1,0 +1,346 @@
+"""The people registry (服务对象): residents, households, category tags, needs and visits.
+
+A resident belongs to one station (the one keeping the file) and lives in one community
+(村/社区). Scope is the community's division code: a 社工 of 西园街道 sees the residents
+of 西园's communities and nobody else's.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from wushe.core.divisions import Level
+from wushe.core.pii import EncryptedField, id_number_birth_date, id_number_sex
+
+
+class Tag(models.Model):
+    """A managed category of people (人员类别): 独居老人, 留守儿童, 低保 …"""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("人员类别")
+        verbose_name_plural = _("人员类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """户: residents living as one family unit, in one community."""
+
+    community = models.ForeignKey("core.Division", verbose_name=_("所在社区/村"), on_delete=models.PROTECT,
+                                  related_name="+", db_index=False)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        indexes = [models.Index(fields=["community"], name="household_community")]
+
+    def __str__(self) -> str:
+        head = self.members.filter(relation=Resident.Relation.HEAD).first()
+        return _("%(name)s户") % {"name": head.name} if head else _("户 #%(id)s") % {"id": self.pk}
+
+    @property
+    def scope_code(self) -> str:
+        return self.community_id
+
+
+class Resident(models.Model):
+    """A person in the registry (服务对象 / 居民)."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("户主")
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        GRANDCHILD = "grandchild", _("孙子女")
+        GRANDPARENT = "grandparent", _("祖父母/外祖父母")
+        SIBLING = "sibling", _("兄弟姐妹")
+        OTHER = "other", _("其他")
+
+    class Living(models.TextChoices):
+        ALONE = "alone", _("独居")
+        EMPTY_NEST = "empty_nest", _("空巢")
+        WITH_CHILDREN = "with_children", _("与子女同住")
+        WITH_FAMILY = "with_family", _("与家人同住")
+        INSTITUTION = "institution", _("机构养护")
+        OTHER = "other", _("其他")
+
+    class Income(models.TextChoices):
+        NONE = "", _("无")
+        DIBAO = "dibao", _("低保")
+        TEKUN = "tekun", _("特困")
+        LOW = "low", _("低收入")
+        EDGE = "edge", _("低保边缘")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("低")
+        MEDIUM = "medium", _("中")
+        HIGH = "high", _("高")
+
+    class ConsentBy(models.TextChoices):
+        NONE = "", _("未取得")
+        SELF = "self", _("本人")
+        GUARDIAN = "guardian", _("监护人")
+
+    class ConsentMethod(models.TextChoices):
+        PAPER = "paper", _("书面签字")
+        ONLINE = "online", _("线上确认")
+        VERBAL = "verbal", _("口头同意（有记录）")
+
+    station = models.ForeignKey("core.Station", verbose_name=_("建档站点"), on_delete=models.PROTECT,
+                                related_name="residents")
+    community = models.ForeignKey("core.Division", verbose_name=_("所在社区/村"), on_delete=models.PROTECT,
+                                  related_name="+", db_index=False)
+    name = models.CharField(_("姓名"), max_length=40)
+    # Lower-case initials and full pinyin, space separated ("zs zhangsan"): `zs` finds 张三.
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    id_number = EncryptedField(_("身份证号"), kind="id_number", hash_field="id_number_hash", blank=True, default="")
+    id_number_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    id_suffix = models.CharField(max_length=4, blank=True, default="", editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
+    mobile = EncryptedField(_("手机号"), kind="mobile", hash_field="mobile_hash", blank=True, default="")
+    mobile_hash = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    household = models.ForeignKey(Household, verbose_name=_("户"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="members")
+    relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, blank=True)
+    living = models.CharField(_("居住情况"), max_length=14, choices=Living.choices, blank=True)
+    guardian_name = models.CharField(_("监护人/紧急联系人"), max_length=40, blank=True)
+    guardian_phone = models.CharField(_("监护人/紧急联系人电话"), max_length=20, blank=True)
+    disability_type = models.CharField(_("残疾类别"), max_length=20, blank=True)
+    disability_grade = models.CharField(_("残疾等级"), max_length=10, blank=True)
+    income = models.CharField(_("困难类型"), max_length=6, choices=Income.choices, blank=True, default="")
+    risk = models.CharField(_("风险等级"), max_length=6, choices=Risk.choices, default=Risk.LOW)
+    tags = models.ManyToManyField(Tag, verbose_name=_("人员类别"), blank=True, related_name="residents")
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("走访频次（天）"), null=True, blank=True,
+        help_text=_("高风险对象（如独居高龄）应定期走访；留空表示不设走访计划。"))
+    last_visit_on = models.DateField(_("最近走访"), null=True, blank=True, editable=False)
+    # Kept by the services whenever the plan or a visit changes, so the overdue list of a
+    # district is one indexed range query rather than a scan of every resident.
+    visit_due_on = models.DateField(_("下次走访"), null=True, blank=True, editable=False)
+    consent_by = models.CharField(_("知情同意人"), max_length=8, choices=ConsentBy.choices, blank=True, default="")
+    consent_method = models.CharField(_("同意方式"), max_length=8, choices=ConsentMethod.choices, blank=True)
+    consent_on = models.DateField(_("同意日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("建档时间"), default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["name_pinyin"])
+
+    # Without consent only a minimal record may be kept (PIPL): these must stay empty.
+    CONSENT_FIELDS = ("id_number", "mobile", "address", "disability_type", "disability_grade", "income",
+                      "guardian_phone")
+
+    class Meta:
+        verbose_name = _("服务对象")
+        verbose_name_plural = _("服务对象")
+        ordering = ["community_id", "name"]
+        indexes = [
+            models.Index(fields=["community", "name"], name="resident_community_name"),
+            models.Index(fields=["id_suffix"], name="resident_id_suffix"),
+            models.Index(fields=["birth_date"], name="resident_birth_date"),
+            models.Index(fields=["visit_due_on"], name="resident_visit_due"),
+        ]
+        constraints = [
+            # A person exists once in the whole platform.
+            models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""),
+                                    name="resident_id_number_unique",
+                                    violation_error_message=_("该身份证号已经登记。")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:resident", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        return self.community_id
+
+    @property
+    def has_consent(self) -> bool:
+        return bool(self.consent_by)
+
+    def age(self, on: datetime.date | None = None) -> int | None:
+        """Age in whole years, computed (never stored)."""
+        if not self.birth_date:
+            return None
+        on = on or timezone.localdate()
+        years = on.year - self.birth_date.year
+        return years - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def is_minor(self) -> bool:
+        age = self.age()
+        return age is not None and age < 18
+
+    def next_visit_due(self) -> datetime.date | None:
+        """When the visit plan asks for the next visit (None without a plan)."""
+        if not self.visit_every_days:
+            return None
+        start = self.last_visit_on or timezone.localdate(self.created_at)
+        return start + datetime.timedelta(days=self.visit_every_days)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.id_number:
+            plain = self.id_number.reveal() if hasattr(self.id_number, "reveal") else str(self.id_number)
+            self.birth_date = id_number_birth_date(plain)
+            self.sex = id_number_sex(plain)
+        if self.community_id and self.community.level != Level.VILLAGE:
+            errors["community"] = _("请选择社区或村（村/社区级区划）。")
+        if self.station_id and self.community_id and not self.community_id.startswith(
+            self.station.division.prefix
+        ):
+            errors["community"] = _("该社区不在建档站点的服务范围内。")
+        if not self.has_consent:
+            filled = [str(self._meta.get_field(f).verbose_name) for f in self.CONSENT_FIELDS if getattr(self, f)]
+            if filled:
+                errors["consent_by"] = _("未取得知情同意时只能保留最少信息，请先记录知情同意，或清空：%(f)s。") % {
+                    "f": "、".join(filled)}
+        else:
+            if not self.consent_on:
+                errors["consent_on"] = _("请填写知情同意的日期。")
+            if not self.consent_method:
+                errors["consent_method"] = _("请选择知情同意的方式。")
+            age = self.age()
+            if age is not None and age < 14 and self.consent_by != self.ConsentBy.GUARDIAN:
+                errors["consent_by"] = _("未满14周岁的服务对象须由监护人作出知情同意。")
+        if self.is_minor and not self.guardian_name:
+            errors["guardian_name"] = _("未成年人须登记监护人。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Need(models.Model):
+    """One item of a needs list (需求清单), with its status flow."""
+
+    class Category(models.TextChoices):
+        CARE = "care", _("生活照料")
+        COMFORT = "comfort", _("精神慰藉")
+        HEALTH = "health", _("医疗康复")
+        EDUCATION = "education", _("教育/学业")
+        EMPLOYMENT = "employment", _("就业")
+        LEGAL = "legal", _("法律")
+        PSYCHOLOGY = "psychology", _("心理")
+        RELIEF = "relief", _("经济救助")
+        SAFETY = "safety", _("安全")
+        OTHER = "other", _("其他")
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("入户走访")
+        HOTLINE = "hotline", _("热线")
+        SURVEY = "survey", _("问卷")
+        REPORTED = "reported", _("居民上报")
+        REFERRAL = "referral", _("转介")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("一般")
+        URGENT = "urgent", _("紧急")
+        CRITICAL = "critical", _("危急")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待对接")
+        MATCHED = "matched", _("已对接")
+        IN_SERVICE = "in_service", _("服务中")
+        MET = "met", _("已满足")
+        CLOSED = "closed", _("已关闭")
+
+    # The status flow: which states may follow which. 已满足/已关闭 end a need.
+    FLOW = {
+        Status.OPEN: {Status.MATCHED, Status.IN_SERVICE, Status.CLOSED},
+        Status.MATCHED: {Status.IN_SERVICE, Status.OPEN, Status.CLOSED},
+        Status.IN_SERVICE: {Status.MET, Status.CLOSED},
+        Status.MET: set(),
+        Status.CLOSED: set(),
+    }
+
+    resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="needs")
+    community = models.ForeignKey("core.Division", verbose_name=_("所在社区/村"), on_delete=models.PROTECT,
+                                  related_name="+", db_index=False)
+    category = models.CharField(_("需求类别"), max_length=12, choices=Category.choices)
+    description = models.TextField(_("需求描述"))
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    close_reason = models.CharField(_("关闭原因/满足情况"), max_length=200, blank=True)
+    visit = models.ForeignKey("Visit", verbose_name=_("来源走访"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="needs_raised")
+    raised_on = models.DateField(_("提出日期"), default=timezone.localdate)
+    closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("需求")
+        verbose_name_plural = _("需求")
+        ordering = ["-raised_on", "-id"]
+        indexes = [models.Index(fields=["community", "status"], name="need_community_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}：{self.description[:30]}"
+
+    @property
+    def scope_code(self) -> str:
+        return self.community_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.MET, self.Status.CLOSED)
+
+
+class Visit(models.Model):
+    """A home or phone visit (走访/探访) and its findings."""
+
+    class Kind(models.TextChoices):
+        HOME = "home", _("入户走访")
+        PHONE = "phone", _("电话访问")
+        CALL = "call", _("探访")
+
+    resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), on_delete=models.CASCADE,
+                                 related_name="visits")
+    community = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+", db_index=False)
+    visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    kind = models.CharField(_("方式"), max_length=6, choices=Kind.choices, default=Kind.HOME)
+    visitors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("走访人"), related_name="+")
+    findings = models.TextField(_("走访情况"))
+    risk = models.CharField(_("风险评估"), max_length=6, choices=Resident.Risk.choices, default=Resident.Risk.LOW)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("走访")
+        verbose_name_plural = _("走访")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["community", "visited_on"], name="visit_community_date")]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def scope_code(self) -> str:
+        return self.community_id

@@ -1,0 +1,173 @@
+"""Reads of the people registry, always narrowed to the user's scope (person.view)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import check, prefixes_for
+from wushe.core.divisions import Level, within_any
+from wushe.core.models import Division, Station
+from wushe.core.pii import hash_lookup
+from wushe.people.models import Need, Resident, Tag, Visit
+
+AGE_BANDS = {
+    # code: (label, youngest age, oldest age)
+    "minor": (_("未成年（0–17岁）"), 0, 17),
+    "adult": (_("18–59岁"), 18, 59),
+    "elderly": (_("老年人（60岁及以上）"), 60, None),
+    "old_old": (_("高龄（80岁及以上）"), 80, None),
+}
+
+
+def _scoped(model, user) -> QuerySet:
+    return model.objects.filter(within_any("community_id", prefixes_for(user, Action.PERSON_VIEW)))
+
+
+def resident_list(*, user) -> QuerySet[Resident]:
+    return _scoped(Resident, user).select_related("community", "station")
+
+
+def resident_get(*, user, pk: int) -> Resident:
+    """One resident's file, or 404 when it lies outside the user's scope."""
+    resident = Resident.objects.select_related("community", "station__division", "household").filter(pk=pk).first()
+    if resident is None:
+        raise Http404
+    check(user, Action.PERSON_VIEW, resident)
+    return resident
+
+
+def born_between(band: str, on: datetime.date | None = None) -> Q:
+    """Residents whose age on ``on`` lies in the band: a range on birth_date (indexed)."""
+    on = on or timezone.localdate()
+    _label, youngest, oldest = AGE_BANDS[band]
+    q = Q(birth_date__lte=_years_before(on, youngest))
+    if oldest is not None:
+        q &= Q(birth_date__gt=_years_before(on, oldest + 1))
+    return q
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def search(qs: QuerySet[Resident], text: str) -> QuerySet[Resident]:
+    """Name, pinyin initials or full pinyin, full ID number, last 4 ID digits, or mobile."""
+    text = "".join(text.split())
+    if not text:
+        return qs
+    compact = text.upper()
+    if len(compact) in (15, 18) and compact[:-1].isdigit():
+        try:
+            return qs.filter(id_number_hash=hash_lookup("id_number", compact))
+        except ValidationError:
+            return qs.none()
+    if len(compact) == 4 and (compact.isdigit() or (compact[:3].isdigit() and compact[3] == "X")):
+        return qs.filter(id_suffix=compact)
+    if compact.isdigit() and len(compact) >= 11:
+        try:
+            return qs.filter(mobile_hash=hash_lookup("mobile", compact))
+        except ValidationError:
+            return qs.none()
+    if text.isascii():
+        return qs.filter(name_pinyin__contains=text.lower())
+    return qs.filter(name__contains=text)
+
+
+@dataclass
+class TagCount:
+    tag: Tag
+    count: int
+
+
+def tag_counts(qs: QuerySet[Resident]) -> list[TagCount]:
+    """How many of these residents carry each tag (人员类别统计), counted from records."""
+    counts = dict(
+        Resident.tags.through.objects.filter(resident__in=qs.order_by().values("pk"))
+        .values_list("tag_id").annotate(n=Count("resident_id")).order_by()
+    )
+    return [TagCount(t, counts.get(t.pk, 0)) for t in Tag.objects.filter(active=True)]
+
+
+def communities_for(*, user) -> QuerySet[Division]:
+    """The 村/社区 a user may register residents in."""
+    return Division.objects.filter(
+        within_any("code", prefixes_for(user, Action.PERSON_VIEW)), level=Level.VILLAGE
+    ).order_by("code")
+
+
+def stations_for(*, user) -> QuerySet[Station]:
+    """Open stations within the user's personal-data scope: where a file can be kept."""
+    return Station.objects.filter(
+        within_any("division_id", prefixes_for(user, Action.PERSON_VIEW))
+    ).exclude(status=Station.Status.CLOSED).select_related("division").order_by("division_id")
+
+
+def resident_needs(*, resident: Resident) -> QuerySet[Need]:
+    return resident.needs.select_related("handler").order_by("-raised_on", "-id")
+
+
+def resident_visits(*, resident: Resident) -> QuerySet[Visit]:
+    return resident.visits.prefetch_related("visitors").order_by("-visited_on", "-id")
+
+
+def need_list(*, user) -> QuerySet[Need]:
+    return _scoped(Need, user).select_related("resident", "community", "handler")
+
+
+def need_get(*, user, pk: int) -> Need:
+    need = Need.objects.select_related("resident", "community").filter(pk=pk).first()
+    if need is None:
+        raise Http404
+    check(user, Action.PERSON_VIEW, need)
+    return need
+
+
+def overdue_visits(*, user, on: datetime.date | None = None) -> QuerySet[Resident]:
+    """Residents with a visit plan whose next visit is past due, most overdue first."""
+    on = on or timezone.localdate()
+    return resident_list(user=user).filter(visit_due_on__lt=on).order_by("visit_due_on", "name")
+
+
+@dataclass
+class Version:
+    record: object  # the historical row
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+# Encrypted values are compared but never shown, not even in the history.
+_HIDDEN_IN_HISTORY = {"id_number", "mobile", "id_number_hash", "mobile_hash", "id_suffix", "guardian_phone"}
+
+
+def resident_history(*, resident: Resident, limit: int = 100) -> list[Version]:
+    """The resident's versions, newest first, each with what changed from the one before."""
+    records = list(resident.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit + 1])
+    versions = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older).changes:
+                field = Resident._meta.get_field(change.field)
+                label = str(field.verbose_name)
+                if change.field in _HIDDEN_IN_HISTORY:
+                    changes.append((label, "***", "***"))
+                else:
+                    changes.append((label, str(change.old or "—"), str(change.new or "—")))
+        versions.append(Version(newer, changes))
+    return versions[:limit]
+
+
+def duplicate_owner(*, id_number_hash: str) -> Resident | None:
+    """The resident already registered with this ID anywhere on the platform (not scoped:
+    the caller only tells the user whether it is theirs to see)."""
+    if not id_number_hash:
+        return None
+    return Resident.objects.select_related("station").filter(id_number_hash=id_number_hash).first()

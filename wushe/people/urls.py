@@ -1,0 +1,19 @@
+from django.urls import path
+
+from wushe.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.resident_list, name="residents"),
+    path("new/", views.resident_create, name="resident_create"),
+    path("<int:pk>/", views.resident_detail, name="resident"),
+    path("<int:pk>/edit/", views.resident_edit, name="resident_edit"),
+    path("<int:pk>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),
+    path("<int:pk>/history/", views.resident_history, name="resident_history"),
+    path("<int:pk>/history/<int:history_id>/restore/", views.resident_restore, name="resident_restore"),
+    path("<int:pk>/needs/", views.need_add, name="need_add"),
+    path("<int:pk>/visits/new/", views.visit_add, name="visit_add"),
+    path("needs/", views.need_list, name="needs"),
+    path("needs/<int:pk>/status/", views.need_status, name="need_status"),
+    path("visits/overdue/", views.overdue_visits, name="overdue_visits"),
+]

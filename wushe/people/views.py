@@ -1,0 +1,219 @@
+"""Pages of the people registry: list, file, registration, needs and visits."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import can
+from wushe.core import audit
+from wushe.core.access import requires
+from wushe.core.exports import xlsx_response
+from wushe.core.models import AuditEntry
+from wushe.core.views import error_text, form_errors_from
+from wushe.people import selectors, services
+from wushe.people.filters import ResidentFilter
+from wushe.people.forms import NeedForm, NeedStatusForm, ResidentForm, VisitForm
+from wushe.people.models import Need
+from wushe.people.tables import ResidentTable
+
+
+@requires(Action.PERSON_VIEW)
+def resident_list(request):
+    filterset = ResidentFilter(request.GET, queryset=selectors.resident_list(user=request.user),
+                               user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, filterset.qs)
+    table = ResidentTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "people/resident_list.html", {
+        "filter": filterset, "table": table, "tag_counts": selectors.tag_counts(filterset.qs),
+    })
+
+
+def _export(request, qs):
+    rows = qs.count()
+    audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="people.resident",
+                 detail={"query": request.GET.urlencode(), "rows": rows})
+    headers = [_("姓名"), _("性别"), _("出生日期"), _("身份证号"), _("手机号"), _("社区/村"), _("住址"),
+               _("困难类型"), _("风险"), _("人员类别")]
+    data = (
+        (r.name, r.get_sex_display(), r.birth_date, r.id_number.masked if r.id_number else "",
+         r.mobile.masked if r.mobile else "", r.community.name, r.address, r.get_income_display(),
+         r.get_risk_display(), "、".join(t.name for t in r.tags.all()))
+        for r in qs.prefetch_related("tags").order_by("community_id", "name").iterator(chunk_size=2000)
+    )
+    return xlsx_response(f"服务对象-{timezone.localdate():%Y%m%d}.xlsx", _("服务对象"), headers, data)
+
+
+def _resident_form(request, instance=None):
+    return ResidentForm(request.POST or None, instance=instance,
+                        stations=selectors.stations_for(user=request.user),
+                        communities=selectors.communities_for(user=request.user),
+                        initial=None if instance else {"consent_on": timezone.localdate()})
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def resident_create(request):
+    form = _resident_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.resident_create(actor=request.user, data=form.service_data(),
+                                                tags=form.cleaned_data["tags"], request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已为 %(name)s 建档。") % {"name": resident.name})
+            return redirect(resident)
+    return render(request, "people/resident_form.html", {"form": form, "title": _("新建服务对象档案")})
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def resident_edit(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    form = _resident_form(request, instance=resident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_update(actor=request.user, resident=resident, data=form.service_data(),
+                                     tags=list(form.cleaned_data["tags"]), request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("档案已保存。"))
+            return redirect(resident)
+    return render(request, "people/resident_form.html", {"form": form, "resident": resident,
+                                                         "title": _("编辑档案")})
+
+
+@requires(Action.PERSON_VIEW)
+def resident_detail(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    services.resident_file_opened(actor=request.user, resident=resident, request=request)
+    household = resident.household.members.exclude(pk=resident.pk) if resident.household_id else []
+    return render(request, "people/resident_detail.html", {
+        "resident": resident,
+        "household": household,
+        "needs": selectors.resident_needs(resident=resident),
+        "visits": selectors.resident_visits(resident=resident),
+        "need_form": NeedForm(),
+        "status_choices": Need.Status.choices,
+        "can_reveal": can(request.user, Action.PERSON_REVEAL, resident),
+        "can_manage": can(request.user, Action.USER_MANAGE, resident),
+    })
+
+
+@requires(Action.PERSON_REVEAL)
+@never_cache
+@require_POST
+def resident_reveal(request, pk, field):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    try:
+        value = services.resident_reveal(actor=request.user, resident=resident, field=field, request=request)
+    except ValidationError as exc:
+        return HttpResponse("；".join(exc.messages), status=400)
+    return HttpResponse(format_html('<span class="font-monospace">{}</span>', value or "—"))
+
+
+@requires(Action.PERSON_VIEW)
+def resident_history(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    if not can(request.user, Action.USER_MANAGE, resident):
+        raise PermissionDenied
+    return render(request, "people/resident_history.html", {
+        "resident": resident, "versions": selectors.resident_history(resident=resident),
+    })
+
+
+@requires(Action.PERSON_VIEW)
+@require_POST
+def resident_restore(request, pk, history_id):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    try:
+        services.resident_restore(actor=request.user, resident=resident, history_id=history_id, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已恢复到所选版本。"))
+    return redirect("people:resident_history", pk=pk)
+
+
+@requires(Action.PERSON_VIEW)
+@require_POST
+def need_add(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    form = NeedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.need_create(actor=request.user, request=request,
+                                 data={**form.cleaned_data, "resident": resident})
+            messages.success(request, _("需求已登记。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, error_text(form))
+    return redirect(f"{resident.get_absolute_url()}#needs")
+
+
+@requires(Action.PERSON_VIEW)
+@require_POST
+def need_status(request, pk):
+    need = selectors.need_get(user=request.user, pk=pk)
+    form = NeedStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(error_text(form))
+        services.need_transition(actor=request.user, need=need, status=form.cleaned_data["status"],
+                                 reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, _("需求状态已更新。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    target = need.resident.get_absolute_url() + "#needs" if need.resident_id else "/people/needs/"
+    return redirect(target)
+
+
+@requires(Action.PERSON_VIEW)
+def need_list(request):
+    needs = selectors.need_list(user=request.user)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        needs = needs.exclude(status__in=[Need.Status.MET, Need.Status.CLOSED])
+    elif status in Need.Status.values:
+        needs = needs.filter(status=status)
+    return render(request, "people/need_list.html", {
+        "needs": needs[:200], "status": status, "statuses": Need.Status.choices,
+    })
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def visit_add(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate(), "risk": resident.risk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(actor=request.user, resident=resident, data=form.cleaned_data,
+                                  needs=form.needs(), request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("走访记录已保存。"))
+            return redirect(f"{resident.get_absolute_url()}#visits")
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("登记走访"), "subtitle": resident.name,
+        "cancel_url": resident.get_absolute_url()})
+
+
+@requires(Action.PERSON_VIEW)
+def overdue_visits(request):
+    return render(request, "people/overdue_visits.html", {
+        "residents": selectors.overdue_visits(user=request.user)[:200], "today": timezone.localdate(),
+    })
