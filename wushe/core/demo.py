@@ -47,6 +47,14 @@ SCALE_NETWORKED = {
     "city": [SHUSHAN, CHAOYANG, CHENGDU],
 }
 
+# Where residents are generated. The city scale's million residents is still to come
+# (issue 3); for now it reuses the district's registry.
+SCALE_PEOPLE = {
+    "small": [SHUSHAN],
+    "district": [SHUSHAN, CHAOYANG],
+    "city": [SHUSHAN, CHAOYANG],
+}
+
 AGENCY_WORDS = ["阳光", "同心", "启航", "和美", "暖心", "益民", "明德", "众合", "春晖", "仁爱"]
 STATION_ROOMS = [
     ("个案工作室", Room.Kind.CASEWORK, 6),
@@ -80,6 +88,7 @@ class SeedReport:
     divisions: int = 0
     stations: int = 0
     rooms: int = 0
+    residents: int = 0
     accounts: list[str] = field(default_factory=list)
 
 
@@ -96,6 +105,10 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
         for prefix in SEED_PLACES:
             _network(prefix, seed_value, fake, agencies, report, coverage=0.3, max_towns=3)
         report.accounts = _accounts(fake)
+    # Each domain app adds its own demo records over the network built above.
+    from wushe.people.demo import seed as seed_people
+
+    report.residents = seed_people(scale=scale, seed_value=seed_value, prefixes=SCALE_PEOPLE[scale])
     _analyze()
     return report
 

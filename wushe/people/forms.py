@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wushe.core.pii import normalize_id_number, normalize_mobile
 from wushe.people.models import Need, Resident, Tag, Visit
 
+# Encrypted fields: never shown back in a form; blank on an edit means "keep".
+SECRET_FIELDS = ("id_number", "mobile", "guardian_phone")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -13,6 +15,7 @@ class ResidentForm(forms.ModelForm):
 
     id_number = forms.CharField(label=_("身份证号"), required=False, max_length=24)
     mobile = forms.CharField(label=_("手机号"), required=False, max_length=20)
+    guardian_phone = forms.CharField(label=_("监护人/紧急联系人电话"), required=False, max_length=20)
     tags = forms.ModelMultipleChoiceField(Tag.objects.filter(active=True), label=_("人员类别"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
@@ -29,7 +32,7 @@ class ResidentForm(forms.ModelForm):
         self.fields["community"].queryset = communities
         self.fields["community"].label_from_instance = lambda d: d.short_name
         if self.instance.pk:
-            for name in ("id_number", "mobile"):
+            for name in SECRET_FIELDS:
                 value = getattr(self.instance, name)
                 self.initial[name] = ""
                 if value:
@@ -43,10 +46,14 @@ class ResidentForm(forms.ModelForm):
         value = self.cleaned_data["mobile"].strip()
         return normalize_mobile(value) if value else None
 
+    def clean_guardian_phone(self):
+        value = self.cleaned_data["guardian_phone"].strip()
+        return normalize_mobile(value) if value else None
+
     def service_data(self) -> dict:
         """What to hand to the service: blank secret fields mean "keep" on an edit."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "tags"}
-        for name in ("id_number", "mobile"):
+        for name in SECRET_FIELDS:
             if data.get(name) is None:
                 if self.instance.pk:
                     data.pop(name)

@@ -126,7 +126,9 @@ class Resident(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, blank=True)
     living = models.CharField(_("居住情况"), max_length=14, choices=Living.choices, blank=True)
     guardian_name = models.CharField(_("监护人/紧急联系人"), max_length=40, blank=True)
-    guardian_phone = models.CharField(_("监护人/紧急联系人电话"), max_length=20, blank=True)
+    guardian_phone = EncryptedField(_("监护人/紧急联系人电话"), kind="mobile", hash_field="guardian_phone_hash",
+                                    blank=True, default="")
+    guardian_phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     disability_type = models.CharField(_("残疾类别"), max_length=20, blank=True)
     disability_grade = models.CharField(_("残疾等级"), max_length=10, blank=True)
     income = models.CharField(_("困难类型"), max_length=6, choices=Income.choices, blank=True, default="")

@@ -144,7 +144,8 @@ class Version:
 
 
 # Encrypted values are compared but never shown, not even in the history.
-_HIDDEN_IN_HISTORY = {"id_number", "mobile", "id_number_hash", "mobile_hash", "id_suffix", "guardian_phone"}
+_HIDDEN_IN_HISTORY = {"id_number", "mobile", "id_number_hash", "mobile_hash", "id_suffix", "guardian_phone",
+                      "guardian_phone_hash"}
 
 
 def resident_history(*, resident: Resident, limit: int = 100) -> list[Version]:

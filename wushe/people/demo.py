@@ -1,0 +1,161 @@
+"""Demo residents for `wushe seed_demo`: people in the networked communities, with the
+age structure, living arrangements and hardship shares a station's ledger shows.
+
+Deterministic per community (its own random stream), and skipped for communities that
+already have residents, so a re-run adds nothing twice.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from wushe.core.divisions import Level, within
+from wushe.core.models import Division, Station
+from wushe.core.pii import id_check_digit
+from wushe.people.models import Household, Need, Resident, Tag, Visit
+from wushe.people.services import pinyin_of
+
+TAGS = ["老年人", "高龄", "独居老人", "空巢老人", "留守儿童", "困境儿童", "流动儿童", "残疾人", "低保对象",
+        "特困人员", "社区矫正", "刑释人员", "计生特扶家庭", "优抚对象"]
+# (share, youngest, oldest): a station's registry leans old — the elderly are most of its work.
+AGE_MIX = [(0.20, 3, 17), (0.30, 18, 59), (0.38, 60, 79), (0.12, 80, 98)]
+PER_COMMUNITY = {"small": (25, 45), "district": (25, 45), "city": (25, 45)}
+
+
+def seed(*, scale: str, seed_value: int, prefixes: list[str]) -> int:
+    tags = _tags()
+    today = timezone.localdate()
+    created = 0
+    for prefix in prefixes:
+        communities = Division.objects.filter(within("code", prefix), level=Level.VILLAGE).order_by("code")
+        stations = {s.division_id: s for s in Station.objects.filter(within("division_id", prefix))
+                    .exclude(status=Station.Status.CLOSED)}
+        done = set(Resident.objects.filter(within("community_id", prefix)).values_list("community_id", flat=True))
+        for community in communities:
+            station = stations.get(community.code) or stations.get(community.code[:9] + "000")
+            if station is None or community.code in done:
+                continue
+            created += _community(community, station, tags, scale, seed_value, today)
+    return created
+
+
+def _tags() -> dict[str, Tag]:
+    for i, name in enumerate(TAGS):
+        Tag.objects.get_or_create(name=name, defaults={"sort_order": i})
+    return {t.name: t for t in Tag.objects.all()}
+
+
+def _id_number(rng, county: str, birth: datetime.date, sex: str) -> str:
+    seq = rng.randrange(0, 100) * 10 + rng.randrange(0, 10)
+    seq = seq - seq % 2 + (1 if sex == "male" else 0)  # odd 17th digit: male
+    first17 = f"{county}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_digit(first17)
+
+
+@transaction.atomic
+def _community(community, station, tags, scale, seed_value, today) -> int:
+    rng = random.Random(f"{seed_value}:people:{community.code}")
+    fake = Faker("zh_CN")
+    fake.seed_instance(rng.random())
+    lo, hi = PER_COMMUNITY[scale]
+    residents, tag_links = [], []
+    for _ in range(rng.randrange(lo, hi)):
+        _weight, youngest, oldest = rng.choices(AGE_MIX, weights=[m[0] for m in AGE_MIX])[0]
+        age = rng.randrange(youngest, oldest + 1)
+        birth = today.replace(year=today.year - age) - datetime.timedelta(days=rng.randrange(1, 365))
+        sex = rng.choice(["male", "female"])
+        name = fake.name_male() if sex == "male" else fake.name_female()
+        consent = rng.random() < 0.92
+        minor = age < 18
+        living = ""
+        if age >= 60:
+            living = rng.choices(["alone", "empty_nest", "with_children"], [0.22, 0.38, 0.40])[0]
+        income = rng.choices(["", "dibao", "tekun", "low"], [0.86, 0.08, 0.02, 0.04])[0] if consent else ""
+        disabled = consent and rng.random() < 0.06
+        r = Resident(
+            station=station, community=community, name=name, name_pinyin=pinyin_of(name),
+            birth_date=birth, sex=sex, ethnicity=rng.choices(["汉族", "回族", "壮族", "满族"], [0.94, 0.02, 0.02, 0.02])[0],
+            living=living, income=income,
+            disability_type=rng.choice(["肢体", "视力", "听力", "智力", "精神"]) if disabled else "",
+            disability_grade=rng.choice(["一级", "二级", "三级", "四级"]) if disabled else "",
+            guardian_name=fake.name() if minor or age >= 80 else "",
+            guardian_phone=f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}" if consent and (minor or age >= 80) else "",
+            risk="high" if (living == "alone" and age >= 80) else rng.choices(["low", "medium"], [0.8, 0.2])[0],
+        )
+        if consent:
+            r.consent_by = "guardian" if age < 14 else "self"
+            r.consent_method = rng.choice(["paper", "online"])
+            r.consent_on = today - datetime.timedelta(days=rng.randrange(10, 900))
+            r.id_number = _id_number(rng, community.code[:6], birth, sex)
+            r.id_suffix = r.id_number[-4:]
+            if not minor:
+                r.mobile = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
+            r.address = f"{community.short_name}{fake.building_number()}栋{rng.randrange(1, 30)}0{rng.randrange(1, 4)}室"
+        if r.risk == "high":
+            r.visit_every_days = 7 if age >= 80 else 14
+            r.last_visit_on = today - datetime.timedelta(days=rng.randrange(0, 25))
+            r.visit_due_on = r.last_visit_on + datetime.timedelta(days=r.visit_every_days)
+        residents.append(r)
+    Resident.objects.bulk_create(residents, batch_size=2000)
+    for r in residents:
+        names = []
+        age = r.age(today)
+        if age >= 60:
+            names.append("老年人")
+        if age >= 80:
+            names.append("高龄")
+        if r.living == "alone":
+            names.append("独居老人")
+        if r.living == "empty_nest":
+            names.append("空巢老人")
+        if age < 18 and rng.random() < 0.15:
+            names.append(rng.choice(["留守儿童", "困境儿童", "流动儿童"]))
+        if r.disability_type:
+            names.append("残疾人")
+        if r.income == "dibao":
+            names.append("低保对象")
+        if r.income == "tekun":
+            names.append("特困人员")
+        tag_links += [Resident.tags.through(resident_id=r.pk, tag_id=tags[n].pk) for n in names]
+    Resident.tags.through.objects.bulk_create(tag_links, batch_size=5000)
+    _households(residents, community, rng)
+    _needs_and_visits(residents, community, rng, today)
+    return len(residents)
+
+
+def _households(residents, community, rng) -> None:
+    """Pair some elderly couples and some children with an adult into one 户."""
+    adults = [r for r in residents if r.birth_date and r.age() >= 18]
+    rng.shuffle(adults)
+    for head in adults[: len(adults) // 4]:
+        household = Household.objects.create(community=community, address=head.address)
+        head.household, head.relation = household, Resident.Relation.HEAD
+        head.save(update_fields=["household", "relation"])
+        partner = next((r for r in residents if r.household_id is None and r is not head
+                        and r.birth_date and abs(r.age() - head.age()) < 6 and r.sex != head.sex), None)
+        if partner:
+            partner.household, partner.relation = household, Resident.Relation.SPOUSE
+            partner.save(update_fields=["household", "relation"])
+
+
+def _needs_and_visits(residents, community, rng, today) -> None:
+    categories = [c for c, _ in Need.Category.choices]
+    for r in residents:
+        if r.risk != "low" and rng.random() < 0.5:
+            visit = Visit.objects.create(resident=r, community=community, risk=r.risk,
+                                         visited_on=r.last_visit_on or today - datetime.timedelta(days=rng.randrange(1, 60)),
+                                         findings=rng.choice(["身体状况稳定，情绪良好。", "独自居住，行动不便，需要定期探访。",
+                                                              "反映家中老旧电器存在安全隐患。", "近期住院后回家，需要康复指导。"]))
+            if rng.random() < 0.6:
+                status = rng.choices(["open", "matched", "in_service", "met"], [0.35, 0.2, 0.25, 0.2])[0]
+                Need.objects.create(
+                    resident=r, community=community, visit=visit, source="visit",
+                    category=rng.choice(categories), urgency=rng.choices(["normal", "urgent"], [0.8, 0.2])[0],
+                    description=rng.choice(["需要助餐服务", "希望有人定期陪伴聊天", "需要上门理发", "子女不在身边，需要就医陪诊",
+                                            "孩子课后无人辅导", "申请临时救助"]),
+                    status=status, raised_on=visit.visited_on,
+                    close_reason="已链接助餐点" if status == "met" else "",
+                    closed_on=today if status == "met" else None)
