@@ -111,3 +111,9 @@ def stations(request, q: str | None = None, tier: str | None = None, status: str
 @api_requires(Action.NETWORK_VIEW)
 def station(request, station_id: int):
     return selectors.station_get(user=request.user, pk=station_id)
+
+
+# Mounted last: the people router imports api_requires and Page from this module.
+from wushe.api.people import router as people_router  # noqa: E402
+
+api.add_router("", people_router)

@@ -104,3 +104,29 @@ class VisitForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("台账文件"), help_text=_("Excel（.xlsx/.xls）或 CSV；第一个工作表中需有“姓名”等表头。"))
+    station = forms.ModelChoiceField(queryset=None, label=_("建档站点"))
+    community = forms.ModelChoiceField(queryset=None, label=_("默认社区/村"), required=False,
+                                       help_text=_("文件中没有“社区”列，或某行社区为空时使用。"))
+    consent_on = forms.DateField(label=_("知情同意书签署日期"), required=False, widget=DATE,
+                                 help_text=_("若本批居民已签署书面知情同意书，请填写日期；否则只能导入姓名、社区等最少信息。"))
+
+    MAX_BYTES = 50 * 1024 * 1024
+
+    def __init__(self, *args, stations, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["community"].queryset = communities
+        self.fields["community"].label_from_instance = lambda d: d.short_name
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        suffix = "." + f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if suffix not in (".xlsx", ".xls", ".xlsm", ".csv"):
+            raise forms.ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 50 MB，请拆分后再导入，或由管理员用命令行导入。"))
+        return f

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wushe.people import views
+from wushe.people import import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("needs/", views.need_list, name="needs"),
     path("needs/<int:pk>/status/", views.need_status, name="need_status"),
     path("visits/overdue/", views.overdue_visits, name="overdue_visits"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/preview/", import_views.import_preview, name="import_preview"),
+    path("import/errors/", import_views.import_errors, name="import_errors"),
+    path("import/apply/", import_views.import_apply, name="import_apply"),
 ]

@@ -1,0 +1,396 @@
+"""Import residents from the Excel ledgers (台账) stations keep today.
+
+Real ledgers are messy: a title row or merged cells above the header, header variants
+(姓名/名字, 身份证号/公民身份号码 …), full-width digits, IDs stored as numbers or with
+spaces, dates as Excel serials or "1950.3.2"/"1950年3月2日", blank rows. ``plan_import``
+reads and validates everything without writing and reports every bad row with its row
+number, column and reason; ``apply_import`` then writes in one transaction, either all
+rows or only the good ones, as the user chose. Nothing is ever half-written.
+"""
+
+import csv
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import can, check
+from wushe.core import audit
+from wushe.core.models import AuditEntry, Division, Station
+from wushe.core.pii import hash_lookup, normalize_id_number, normalize_mobile
+from wushe.people.models import Resident, Tag
+from wushe.people.services import pinyin_of
+
+# field → header spellings found in real ledgers (compared after removing spaces).
+HEADERS = {
+    "name": ["姓名", "名字", "服务对象姓名", "居民姓名"],
+    "id_number": ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"],
+    "mobile": ["手机号", "手机号码", "联系电话", "电话", "联系方式"],
+    "community": ["社区", "所在社区", "社区/村", "村/社区", "村（社区）", "所属社区"],
+    "address": ["住址", "家庭住址", "现住址", "居住地址", "地址"],
+    "ethnicity": ["民族"],
+    "sex": ["性别"],
+    "birth_date": ["出生日期", "出生年月"],
+    "living": ["居住情况", "居住状况"],
+    "income": ["困难类型", "救助类型", "低保/特困"],
+    "guardian_name": ["监护人", "紧急联系人", "监护人姓名"],
+    "guardian_phone": ["监护人电话", "紧急联系人电话", "监护人联系电话"],
+    "disability_type": ["残疾类别", "残疾类型"],
+    "disability_grade": ["残疾等级"],
+    "tags": ["人员类别", "类别", "对象类别"],
+    "note": ["备注"],
+}
+TEMPLATE_COLUMNS = ["name", "id_number", "mobile", "community", "address", "ethnicity", "living", "income",
+                    "guardian_name", "guardian_phone", "disability_type", "disability_grade", "tags", "note"]
+LABELS = {f: spellings[0] for f, spellings in HEADERS.items()}
+LABELS["community"] = "社区/村"
+HEADER_SCAN_ROWS = 10
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (no header, unknown type …)."""
+
+
+@dataclass
+class RowIssue:
+    row: int  # the row number the user sees in Excel (1-based)
+    column: str
+    reason: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    data: dict
+    tags: list
+    existing: Resident | None = None
+
+
+@dataclass
+class ImportPlan:
+    creates: list[PlannedRow] = field(default_factory=list)
+    updates: list[PlannedRow] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {i.row for i in self.issues}
+
+
+# --- reading --------------------------------------------------------------------------
+
+def read_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """(row number, cells) for every row of the first sheet, streamed."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            yield from enumerate(csv.reader(f), start=1)
+        return
+    if suffix not in (".xlsx", ".xlsm", ".xls"):
+        raise ImportFileError(_("不支持的文件类型“%(s)s”，请上传 .xlsx、.xls 或 .csv 文件。") % {"s": suffix})
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is "not a readable workbook"
+        raise ImportFileError(_("无法读取该 Excel 文件，请确认文件没有损坏或加密。")) from exc
+    yield from enumerate(sheet.iter_rows(), start=1)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # NFKC: full-width digits and letters typed with a Chinese IME become ASCII.
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _key(header) -> str:
+    return re.sub(r"\s+", "", _text(header))
+
+
+def find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[int, str]]:
+    """Skip title rows; the header is the first row naming a name column and one more."""
+    for number, cells in rows:
+        mapping = {}
+        for index, cell in enumerate(cells):
+            key = _key(cell)
+            for fieldname, spellings in HEADERS.items():
+                if key in spellings and fieldname not in mapping.values():
+                    mapping[index] = fieldname
+        if "name" in mapping.values() and len(mapping) >= 2:
+            return number, mapping
+        if number >= HEADER_SCAN_ROWS:
+            break
+    raise ImportFileError(_("在前 %(n)d 行没有找到表头：至少需要“姓名”列和另一列（如“身份证号”）。")
+                          % {"n": HEADER_SCAN_ROWS})
+
+
+# --- values -----------------------------------------------------------------------------
+
+def parse_id(value) -> str:
+    if isinstance(value, float) and value >= 1e15:
+        # Excel keeps 15 significant digits: an 18-digit ID saved as a number has lost its end.
+        raise ValidationError(_("身份证号以数字格式保存，末几位已丢失，请把该列设为“文本”后重新录入。"))
+    return normalize_id_number(_text(value))
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))  # Excel serial
+    text = _text(value)
+    match = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", text)
+    if not match:
+        raise ValidationError(_("日期“%(v)s”无法识别，请写成 2024-01-23。") % {"v": text})
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError as exc:
+        raise ValidationError(_("日期“%(v)s”不存在。") % {"v": text}) from exc
+
+
+def _choice(choices, text: str, column: str):
+    by_label = {str(label): value for value, label in choices}
+    if text in by_label:
+        return by_label[text]
+    if text in dict(choices):
+        return text
+    raise ValidationError(_("“%(v)s”不是可选的%(c)s：%(opts)s") % {
+        "v": text, "c": column, "opts": "、".join(str(label) for value, label in choices if value)})
+
+
+# --- planning ----------------------------------------------------------------------------
+
+@dataclass
+class ImportOptions:
+    station: Station
+    community: Division | None = None  # used when a row names no community
+    consent_on: datetime.date | None = None  # the batch's signed consent forms
+    update_existing: bool = True
+
+
+def plan_import(*, actor, path: Path, options: ImportOptions) -> ImportPlan:
+    """Read and validate the whole file; write nothing."""
+    check(actor, Action.PERSON_VIEW, options.station)
+    rows = read_rows(path)
+    header_row, mapping = find_header(rows)
+    communities = _communities(actor, options.station)
+    tags = {t.name: t for t in Tag.objects.filter(active=True)}
+    plan = ImportPlan()
+    seen_ids: dict[str, int] = {}
+    for number, cells in rows:
+        values = {fieldname: cells[i] if i < len(cells) else None for i, fieldname in mapping.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue  # blank row
+        plan.rows_read += 1
+        row = _plan_row(number, values, options, communities, tags, plan, actor)
+        if row is None:
+            continue
+        id_hash = row.data.get("_id_hash")
+        if id_hash:
+            if id_hash in seen_ids:
+                plan.issues.append(RowIssue(number, LABELS["id_number"],
+                                            _("与第 %(n)d 行的身份证号重复。") % {"n": seen_ids[id_hash]}))
+                continue
+            seen_ids[id_hash] = number
+        (plan.updates if row.existing else plan.creates).append(row)
+    _match_existing(actor, plan, options)
+    return plan
+
+
+def _communities(actor, station) -> dict[str, Division]:
+    from wushe.core.divisions import Level, within
+
+    found = {}
+    for d in Division.objects.filter(within("code", station.division.prefix), level=Level.VILLAGE):
+        if can(actor, Action.PERSON_VIEW, d):
+            for name in {d.name, d.short_name, d.code}:
+                found[name] = d
+    return found
+
+
+def _plan_row(number, values, options, communities, tags, plan, actor) -> PlannedRow | None:
+    data: dict = {"station": options.station}
+    issues = []
+
+    def fail(fieldname, message):
+        issues.append(RowIssue(number, LABELS.get(fieldname, fieldname), str(message)))
+
+    name = _text(values.get("name"))
+    if not name:
+        fail("name", _("姓名不能为空。"))
+    data["name"] = name
+    raw_id = values.get("id_number")
+    if _text(raw_id):
+        try:
+            data["id_number"] = parse_id(raw_id)
+            data["_id_hash"] = hash_lookup("id_number", data["id_number"])
+        except ValidationError as exc:
+            fail("id_number", exc.messages[0])
+    for fieldname in ("mobile", "guardian_phone"):
+        if _text(values.get(fieldname)):
+            try:
+                data[fieldname] = normalize_mobile(_text(values[fieldname]))
+            except ValidationError as exc:
+                fail(fieldname, exc.messages[0])
+    community_text = _text(values.get("community"))
+    if community_text:
+        data["community"] = communities.get(community_text)
+        if data["community"] is None:
+            fail("community", _("“%(v)s”不是本站点服务范围内的社区或村。") % {"v": community_text})
+    elif options.community is not None:
+        data["community"] = options.community
+    else:
+        fail("community", _("请填写社区/村，或在导入时选择默认社区。"))
+    for fieldname in ("address", "ethnicity", "guardian_name", "disability_type", "disability_grade", "note"):
+        data[fieldname] = _text(values.get(fieldname))
+    for fieldname, choices in (("living", Resident.Living.choices), ("income", Resident.Income.choices),
+                               ("sex", Resident.Sex.choices)):
+        text = _text(values.get(fieldname))
+        if text and text not in ("无", "—", "-"):
+            try:
+                data[fieldname] = _choice(choices, text, LABELS[fieldname])
+            except ValidationError as exc:
+                fail(fieldname, exc.messages[0])
+    if _text(values.get("birth_date")) and "id_number" not in data:
+        try:
+            data["birth_date"] = parse_date(values["birth_date"])
+        except ValidationError as exc:
+            fail("birth_date", exc.messages[0])
+    row_tags = []
+    for part in re.split(r"[、，,;；/\s]+", _text(values.get("tags"))):
+        if part:
+            if part in tags:
+                row_tags.append(tags[part])
+            else:
+                fail("tags", _("人员类别“%(v)s”不在类别列表中。") % {"v": part})
+    if options.consent_on:
+        data.update(consent_by=Resident.ConsentBy.SELF, consent_method=Resident.ConsentMethod.PAPER,
+                    consent_on=options.consent_on)
+    if not issues:
+        issues += _model_issues(number, data)
+    plan.issues += issues
+    return None if issues else PlannedRow(number, data, row_tags)
+
+
+def _model_issues(number, data) -> list[RowIssue]:
+    """The model's own rules (consent, guardian for minors …), reported per column."""
+    resident = Resident(**{k: v for k, v in data.items() if not k.startswith("_")})
+    try:
+        resident.full_clean(exclude=["id_number_hash", "mobile_hash", "guardian_phone_hash", "household"])
+    except ValidationError as exc:
+        return [RowIssue(number, str(Resident._meta.get_field(f).verbose_name) if f != "__all__" else "",
+                         "；".join(msgs)) for f, msgs in exc.message_dict.items()]
+    data["birth_date"], data["sex"] = resident.birth_date, resident.sex
+    return []
+
+
+def _match_existing(actor, plan: ImportPlan, options: ImportOptions) -> None:
+    """Rows whose ID is registered already: an update inside the scope, an error outside."""
+    by_hash = {r.data["_id_hash"]: r for r in plan.creates if r.data.get("_id_hash")}
+    if not by_hash:
+        return
+    for hashes in _chunks(list(by_hash), 500):
+        for existing in Resident.objects.filter(id_number_hash__in=hashes).select_related("community"):
+            row = by_hash[existing.id_number_hash]
+            plan.creates.remove(row)
+            if not can(actor, Action.PERSON_VIEW, existing):
+                plan.issues.append(RowIssue(row.row, LABELS["id_number"],
+                                            _("该居民已在其他站点登记，不能重复建档。")))
+            elif options.update_existing:
+                row.existing = existing
+                plan.updates.append(row)
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    skipped_rows: int
+
+
+def apply_import(*, actor, plan: ImportPlan, all_or_nothing: bool, request=None, source: str = "") -> ImportResult:
+    """Write the plan in one transaction: everything or nothing goes in."""
+    if all_or_nothing and plan.issues:
+        raise ValidationError(_("文件中有 %(n)d 行存在问题，按“全部或不导入”的选择，没有导入任何数据。")
+                              % {"n": len(plan.bad_rows)})
+    now = timezone.now()
+    with transaction.atomic():
+        new = []
+        for row in plan.creates:
+            resident = Resident(created_by=actor, created_at=now,
+                                **{k: v for k, v in row.data.items() if not k.startswith("_")})
+            resident.name_pinyin = pinyin_of(resident.name)
+            resident.id_suffix = row.data.get("id_number", "")[-4:]
+            new.append(resident)
+        Resident.objects.bulk_create(new, batch_size=1000)
+        links = [Resident.tags.through(resident_id=r.pk, tag_id=t.pk)
+                 for r, row in zip(new, plan.creates, strict=True) for t in row.tags]
+        Resident.tags.through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+        for row in plan.updates:
+            from wushe.people.services import resident_update
+
+            data = {k: v for k, v in row.data.items() if not k.startswith("_") and v not in ("", None)}
+            resident_update(actor=actor, resident=row.existing, data=data, request=request)
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, object_type="people.import",
+                     object_label=source[:200], division_code=plan.creates[0].data["community"].code
+                     if plan.creates else "",
+                     detail={"created": len(new), "updated": len(plan.updates), "skipped": len(plan.bad_rows)})
+    return ImportResult(len(new), len(plan.updates), len(plan.bad_rows))
+
+
+def error_report_rows(plan: ImportPlan):
+    for issue in sorted(plan.issues, key=lambda i: i.row):
+        yield (issue.row, issue.column, issue.reason)
+
+
+def template_workbook():
+    """The import template: Chinese headers, a sample row, drop-down lists for choices."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "服务对象"
+    ws.append([LABELS[c] for c in TEMPLATE_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    sample = {"name": "张三", "id_number": "（18位身份证号）", "mobile": "13800000000", "community": "西园新村社区",
+              "address": "某某路1号2栋301室", "ethnicity": "汉族", "living": "独居", "income": "低保",
+              "guardian_name": "", "guardian_phone": "", "disability_type": "", "disability_grade": "",
+              "tags": "老年人、独居老人", "note": "示例行，导入前请删除"}
+    ws.append([sample[c] for c in TEMPLATE_COLUMNS])
+    for column, choices in (("living", Resident.Living.choices), ("income", Resident.Income.choices)):
+        letter = chr(ord("A") + TEMPLATE_COLUMNS.index(column))
+        options = ",".join(str(label) for value, label in choices if value)
+        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+        validation.add(f"{letter}2:{letter}10000")
+        ws.add_data_validation(validation)
+    # ID and phone columns as text, so Excel keeps every digit.
+    for column in ("id_number", "mobile", "guardian_phone"):
+        letter = chr(ord("A") + TEMPLATE_COLUMNS.index(column))
+        for row in range(2, 10001):
+            ws[f"{letter}{row}"].number_format = "@"
+        ws.column_dimensions[letter].width = 22
+    return wb
