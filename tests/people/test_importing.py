@@ -1,0 +1,193 @@
+"""Ledger import: the messy files stations really keep, checked before anything is written."""
+
+import datetime
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from tests.people import factories
+from wushe.core.pii import id_check_digit
+from wushe.people import importing
+from wushe.people.importing import ImportFileError, ImportOptions, apply_import, plan_import
+from wushe.people.models import Resident, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def valid_id(first17: str) -> str:
+    return first17 + id_check_digit(first17)
+
+
+ID_WANG = valid_id("34010419430409123")
+ID_LI = valid_id("34010419500302234")
+
+
+def messy_ledger(path: Path, net) -> Path:
+    """A ledger as stations keep them: title row, variant headers, full-width digits,
+    an ID saved as a number, a bad check digit, a duplicate ID, a blank row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["西园街道独居老人台账（2024年）"])
+    ws.merge_cells("A1:G1")
+    ws.append(["序号", "名字", "公民身份号码", "联系电话", "所在社区", "人员类别", "居住情况"])
+    community = net.community_a1.name
+    ws.append([1, "王大爷", ID_WANG, "138 1234 5678", community, "独居老人", "独居"])
+    ws.append([2, "李奶奶", " " + ID_LI.replace("3", "３", 2) + " ", "", community, "", ""])
+    ws.append([3, "赵六", 340104194304091234, "", community, "", ""])
+    ws.append([4, "钱七", ID_LI[:-1] + ("0" if ID_LI[-1] != "0" else "1"), "12345", "不存在社区", "外星人", ""])
+    ws.append([None] * 7)
+    ws.append([5, "王大爷的重号", ID_WANG, "", community, "", ""])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def ledger(tmp_path, net):
+    Tag.objects.create(name="独居老人")
+    return messy_ledger(tmp_path / "台账.xlsx", net)
+
+
+@pytest.fixture
+def options(net):
+    return ImportOptions(station=net.station_a, consent_on=datetime.date(2024, 1, 23))
+
+
+def test_plan_reads_a_messy_ledger_and_names_every_problem(people, ledger, options):
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+
+    assert plan.rows_read == 5
+    assert sorted(r.data["name"] for r in plan.creates) == ["李奶奶", "王大爷"]
+    issues = {(i.row, i.column) for i in plan.issues}
+    assert (5, "身份证号") in issues  # saved as a number: digits lost
+    assert {(6, "身份证号"), (6, "手机号"), (6, "社区/村"), (6, "人员类别")} <= issues
+    assert (8, "身份证号") in issues  # same ID as row 3
+    assert any("末几位已丢失" in i.reason for i in plan.issues)
+    assert not Resident.objects.exists(), "planning writes nothing"
+
+
+def test_full_width_digits_and_spaces_are_normalised(people, ledger, options):
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    li = next(r for r in plan.creates if r.data["name"] == "李奶奶")
+    assert li.data["id_number"] == ID_LI
+    assert li.data["birth_date"] == datetime.date(1950, 3, 2)
+
+
+def test_good_rows_go_in_and_bad_rows_are_skipped(people, ledger, options):
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    result = apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+
+    assert (result.created, result.skipped_rows) == (2, 3)
+    wang = Resident.objects.get(name="王大爷")
+    assert wang.id_number == ID_WANG and wang.mobile == "13812345678"
+    assert wang.living == Resident.Living.ALONE
+    assert list(wang.tags.values_list("name", flat=True)) == ["独居老人"]
+    assert wang.name_pinyin.startswith("wdy")
+
+
+def test_all_or_nothing_imports_nothing_when_a_row_is_bad(people, ledger, options):
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    with pytest.raises(ValidationError):
+        apply_import(actor=people["worker"], plan=plan, all_or_nothing=True)
+    assert not Resident.objects.exists()
+
+
+def test_a_failure_mid_import_leaves_no_rows(people, ledger, options):
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    with mock.patch.object(Resident.tags.through.objects, "bulk_create", side_effect=RuntimeError("disk full")):
+        with pytest.raises(RuntimeError):
+            apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+    assert not Resident.objects.exists()
+
+
+def test_without_consent_only_minimal_records_may_be_imported(people, ledger, net):
+    plan = plan_import(actor=people["worker"], path=ledger, options=ImportOptions(station=net.station_a))
+    assert not plan.creates
+    assert any("知情同意" in i.reason for i in plan.issues)
+
+
+def test_existing_resident_in_scope_is_updated_not_duplicated(people, ledger, options, net):
+    factories.resident("王大爷", station=net.station_a, community=net.community_a1, id_number=ID_WANG)
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    assert [r.data["name"] for r in plan.updates] == ["王大爷"]
+    apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+    assert Resident.objects.filter(name="王大爷").count() == 1
+
+
+def test_resident_registered_elsewhere_is_a_row_error_without_their_data(people, ledger, options, net):
+    factories.resident("王某", station=net.station_b, community=net.community_b1, id_number=ID_WANG)
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    issue = next(i for i in plan.issues if i.row == 3)
+    assert "其他站点" in issue.reason and "王某" not in issue.reason and net.station_b.name not in issue.reason
+
+
+def test_a_file_without_a_header_is_refused(people, tmp_path, options):
+    wb = Workbook()
+    for _ in range(12):
+        wb.active.append(["随便写的", "内容"])
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(ImportFileError, match="表头"):
+        plan_import(actor=people["worker"], path=tmp_path / "x.xlsx", options=options)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (18324.0, datetime.date(1950, 3, 2)),  # Excel serial
+    ("1950.3.2", datetime.date(1950, 3, 2)),
+    ("1950年3月2日", datetime.date(1950, 3, 2)),
+    ("1950/03/02", datetime.date(1950, 3, 2)),
+])
+def test_ledger_dates(value, expected):
+    assert importing.parse_date(value) == expected
+
+
+def test_command_line_import_reports_rows_and_exit_status(people, ledger, net, capsys):
+    call_command("import_residents", str(ledger), station=net.station_a.pk, user=people["worker"].username,
+                 consent_on="2024-01-23", dry_run=True)
+    assert not Resident.objects.exists()
+    with pytest.raises(CommandError, match="没有导入任何数据"):
+        call_command("import_residents", str(ledger), station=net.station_a.pk, user=people["worker"].username,
+                     consent_on="2024-01-23", all_or_nothing=True)
+    call_command("import_residents", str(ledger), station=net.station_a.pk, user=people["worker"].username,
+                 consent_on="2024-01-23")
+    assert Resident.objects.count() == 2
+    assert "第 6 行 身份证号" in capsys.readouterr().err
+
+
+def test_upload_preview_and_import_through_the_pages(login, people, ledger, net):
+    client = login(people["worker"])
+    with ledger.open("rb") as f:
+        response = client.post("/people/import/", {"file": f, "station": net.station_a.pk,
+                                                   "consent_on": "2024-01-23"})
+    assert response.status_code == 302
+    preview = client.get("/people/import/preview/").content.decode()
+    assert "末几位已丢失" in preview and not Resident.objects.exists()
+    report = client.get("/people/import/errors/")
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.post("/people/import/apply/", {"mode": "good"})
+    assert response.status_code == 302
+    assert Resident.objects.count() == 2
+
+
+def test_another_users_upload_is_not_reachable(login, people, ledger, net):
+    client = login(people["worker"])
+    with ledger.open("rb") as f:
+        client.post("/people/import/", {"file": f, "station": net.station_a.pk, "consent_on": "2024-01-23"})
+    from django.test import Client
+
+    stranger = Client()
+    stranger.force_login(people["worker_b"])
+    assert stranger.get("/people/import/preview/").status_code == 404
+
+
+def test_template_download_has_chinese_headers(login, people):
+    response = login(people["worker"]).get("/people/import/template/")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in ws[1]][:3] == ["姓名", "身份证号", "手机号"]
+    assert ws.data_validations.dataValidation, "choice columns offer drop-down lists"
