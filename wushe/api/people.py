@@ -41,6 +41,9 @@ _API_NAMES = {"station": "station_id", "community": "community_code", "household
 _SECRET_INPUTS = {"id_number": normalize_id_number, "mobile": normalize_mobile,
                   "guardian_phone": normalize_mobile}
 _CODE = re.compile(r"\d{12}", re.ASCII)
+# Text columns of Resident (NOT NULL) a PATCH may send as null.
+_TEXT_FIELDS = ("name", "ethnicity", "address", "relation", "living", "guardian_name", "disability_type",
+                "disability_grade", "income", "risk", "consent_by", "consent_method", "note")
 
 
 def _not_found() -> HttpError:
@@ -463,6 +466,12 @@ def resident_update(request, resident_id: int, payload: ResidentPatch):
     for name in _SECRET_INPUTS:
         if name in fields and fields[name] is None:
             del fields[name]  # null: keep
+    for name in ("station_id", "community_code"):
+        if name in fields and fields[name] is None:
+            raise ValidationError([{"loc": ["body", name], "msg": _("该字段不能为空。")}])
+    for name in _TEXT_FIELDS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""  # the columns are NOT NULL: null clears, as "" does
     tag_ids = fields.get("tag_ids")
     data = _service_data(request.user, fields)
     tags = _tags(tag_ids) if tag_ids is not None else None

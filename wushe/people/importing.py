@@ -290,7 +290,12 @@ def _model_issues(number, data) -> list[RowIssue]:
     """The model's own rules (consent, guardian for minors …), reported per column."""
     resident = Resident(**{k: v for k, v in data.items() if not k.startswith("_")})
     try:
-        resident.full_clean(exclude=["id_number_hash", "mobile_hash", "guardian_phone_hash", "household"])
+        # Uniqueness is checked for the whole file at once (_match_existing), not per row.
+        # station and community are objects already looked up; re-checking each foreign
+        # key would cost two queries a row.
+        resident.full_clean(exclude=["id_number_hash", "mobile_hash", "guardian_phone_hash", "household",
+                                     "station", "community"],
+                            validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         return [RowIssue(number, str(Resident._meta.get_field(f).verbose_name) if f != "__all__" else "",
                          "；".join(msgs)) for f, msgs in exc.message_dict.items()]
@@ -303,16 +308,18 @@ def _match_existing(actor, plan: ImportPlan, options: ImportOptions) -> None:
     by_hash = {r.data["_id_hash"]: r for r in plan.creates if r.data.get("_id_hash")}
     if not by_hash:
         return
+    matched = set()
     for hashes in _chunks(list(by_hash), 500):
         for existing in Resident.objects.filter(id_number_hash__in=hashes).select_related("community"):
             row = by_hash[existing.id_number_hash]
-            plan.creates.remove(row)
+            matched.add(row.row)
             if not can(actor, Action.PERSON_VIEW, existing):
                 plan.issues.append(RowIssue(row.row, LABELS["id_number"],
                                             _("该居民已在其他站点登记，不能重复建档。")))
             elif options.update_existing:
                 row.existing = existing
                 plan.updates.append(row)
+    plan.creates = [r for r in plan.creates if r.row not in matched]
 
 
 def _chunks(items, size):

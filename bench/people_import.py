@@ -1,0 +1,113 @@
+"""Bench: importing a 100k-row ledger against openpyxl merely reading the same file.
+
+In one run: write a realistic ledger (openpyxl write-only), then time
+  1. openpyxl read-only mode iterating every cell (the baseline the issue names),
+  2. wushe's plan (read with python-calamine, validate, hash) + apply (encrypt, write),
+and print the ratio (target: the import takes at most half of openpyxl's read) and the
+peak memory (target: under 500 MB).
+
+    BENCH_ROWS=100000 make bench        # default 20000 rows to keep `make bench` short
+"""
+
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+OUT.mkdir(exist_ok=True)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench_people.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushe.settings")
+os.environ["WUSHE_DEMO"] = "1"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
+
+from wushe.accounts.models import RoleAssignment, User  # noqa: E402
+from wushe.accounts.roles import Role  # noqa: E402
+from wushe.core.divisions import Level, within  # noqa: E402
+from wushe.core.models import Division, Station  # noqa: E402
+from wushe.core.pii import id_check_digit  # noqa: E402
+from wushe.people.importing import ImportOptions, apply_import, plan_import  # noqa: E402
+from wushe.people.models import Resident  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "20000"))
+STREET = "340104102"  # 小庙镇: the largest street of the demo district
+
+
+def write_ledger(path: Path, communities: list[str]) -> None:
+    rng = random.Random(7)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(["小庙镇服务对象台账"])
+    ws.append(["序号", "姓名", "身份证号", "联系电话", "社区", "住址", "民族", "居住情况", "人员类别"])
+    used = set()
+    for i in range(ROWS):
+        while True:
+            first17 = f"340104{rng.randrange(1930, 2005)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
+            if first17 not in used:
+                used.add(first17)
+                break
+        ws.append([i + 1, rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(["伟", "芳", "秀英", "建国", "桂兰", "明"]),
+                   first17 + id_check_digit(first17), f"13{rng.randrange(10**8, 10**9)}",
+                   rng.choice(communities), f"{rng.randrange(1, 99)}栋{rng.randrange(101, 1999)}室", "汉族",
+                   rng.choice(["独居", "空巢", "与子女同住", ""]), rng.choice(["老年人", "", "老年人、独居老人"])])
+    wb.save(path)
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    if not Station.objects.filter(division_id=STREET.ljust(12, "0")).exists():
+        call_command("seed_demo", verbosity=0)
+    Resident.objects.filter(within("community_id", STREET), created_by__username="bench_worker").delete()
+    station = Station.objects.get(division_id=STREET.ljust(12, "0"), tier=Station.Tier.STATION)
+    user, created = User.objects.get_or_create(username="bench_worker")
+    if created:
+        RoleAssignment.objects.create(user=user, role=Role.WORKER, station=station)
+    communities = list(Division.objects.filter(within("code", STREET), level=Level.VILLAGE)
+                       .values_list("name", flat=True))
+    path = OUT / f"ledger_{ROWS}.xlsx"
+    if not path.exists():
+        write_ledger(path, communities)
+
+    start = time.perf_counter()
+    cells = 0
+    wb = load_workbook(path, read_only=True)
+    for row in wb.active.iter_rows(values_only=True):
+        cells += len(row)
+    wb.close()
+    baseline = time.perf_counter() - start
+
+    start = time.perf_counter()
+    plan = plan_import(actor=user, path=path, options=ImportOptions(station=station, consent_on=timezone.localdate()))
+    planned = time.perf_counter() - start
+    for issue in plan.issues[:3]:
+        print(f"  row {issue.row} {issue.column}: {issue.reason}")
+    result = apply_import(actor=user, plan=plan, all_or_nothing=False, source=path.name)
+    total = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"ledger: {ROWS:,} rows × 9 columns ({cells:,} cells), {connection_vendor()}")
+    print(f"  openpyxl read-only, reading only       {baseline:7.2f} s")
+    print(f"  wushe plan (read + validate + hash)    {planned:7.2f} s")
+    print(f"  wushe import (plan + encrypt + write)  {total:7.2f} s   created {result.created:,}")
+    print(f"ratio import / openpyxl read: {total / baseline:.2f}   (target ≤ 0.5)")
+    print(f"peak memory: {peak_mb:.0f} MB   (target < 500 MB)")
+    return 0
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+if __name__ == "__main__":
+    sys.exit(main())
