@@ -22,9 +22,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import check, prefixes_for
+from wushe.accounts.scope import check
 from wushe.api.urls import Page, api_requires
-from wushe.core.divisions import within_any
 from wushe.core.models import Division, Station
 from wushe.core.pii import Protected, normalize_id_number, normalize_mobile
 from wushe.people import selectors, services
@@ -135,6 +134,7 @@ def _community(user, code: str) -> Division:
     code = code.strip()
     if not _CODE.fullmatch(code):
         raise ValidationError([{"loc": ["body", "community_code"], "msg": _("区划代码应为12位数字。")}])
+    # Any division in scope: a non-village code is then refused by the model with a 422.
     division = Division.objects.filter(
         within_any("code", prefixes_for(user, Action.PERSON_VIEW)), code=code).first()
     if division is None:
@@ -547,10 +547,10 @@ def need_status(request, need_id: int, payload: NeedStatusIn):
 @paginate(Page)
 def visits(request, resident: int | None = None):
     """Visits in the caller's scope, newest first; ``resident`` (id) narrows to one person."""
-    qs = Visit.objects.filter(within_any("community_id", prefixes_for(request.user, Action.PERSON_VIEW)))
+    qs = selectors.visit_list(user=request.user)
     if resident is not None:
         qs = qs.filter(resident_id=resident)
-    return qs.select_related("resident").prefetch_related("visitors").order_by("-visited_on", "-id")
+    return qs.order_by("-visited_on", "-id")
 
 
 @router.post("/residents/{int:resident_id}/visits", response={201: VisitOut})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.renderers import JSONRenderer
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import may, prefixes_for
@@ -19,7 +20,15 @@ from wushe.core.divisions import within_any
 from wushe.core.filters import StationFilter
 from wushe.core.models import Division
 
-api = NinjaAPI(title="wushe 五社 API", version="1", auth=TokenAuth(), urls_namespace="api")
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese stays readable (and a test looking for a name finds it)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(title="wushe 五社 API", version="1", auth=TokenAuth(), urls_namespace="api",
+               renderer=ChineseJSONRenderer())
 
 
 def api_requires(action: str | None):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wushe.core.divisions import Level
-from wushe.core.pii import EncryptedField, id_number_birth_date, id_number_sex
+from wushe.core.pii import EncryptedField, id_number_birth_date, id_number_sex, normalize_id_number
 
 
 class Tag(models.Model):
@@ -209,6 +209,10 @@ class Resident(models.Model):
         errors = {}
         if self.id_number:
             plain = self.id_number.reveal() if hasattr(self.id_number, "reveal") else str(self.id_number)
+            try:
+                plain = normalize_id_number(plain)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc.messages}) from exc
             self.birth_date = id_number_birth_date(plain)
             self.sex = id_number_sex(plain)
         if self.community_id and self.community.level != Level.VILLAGE:

@@ -172,3 +172,7 @@ def duplicate_owner(*, id_number_hash: str) -> Resident | None:
     if not id_number_hash:
         return None
     return Resident.objects.select_related("station").filter(id_number_hash=id_number_hash).first()
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    return _scoped(Visit, user).select_related("resident").prefetch_related("visitors")

@@ -53,7 +53,7 @@ def _apply(resident: Resident, data: dict) -> dict:
     for field in RESIDENT_FIELDS:
         if field not in data:
             continue
-        old, new = getattr(resident, field), data[field]
+        old, new = getattr(resident, field, None), data[field]  # None: relation not set yet
         if (old or "") != (new or ""):
             changed[field] = "已修改" if field in SECRET_FIELDS else [str(old or ""), str(new or "")]
             setattr(resident, field, new)
@@ -92,6 +92,8 @@ def resident_create(*, actor, data: dict, tags=(), request=None) -> Resident:
 
 def resident_update(*, actor, resident: Resident, data: dict, tags=None, request=None) -> Resident:
     check(actor, Action.PERSON_VIEW, resident)
+    if "station" in data and data["station"].pk != resident.station_id:
+        check(actor, Action.PERSON_VIEW, data["station"])  # a file moves only inside the scope
     changed = _apply(resident, data)
     resident.full_clean(exclude=["id_number_hash", "mobile_hash"])
     _finish(resident)
@@ -155,6 +157,8 @@ def need_create(*, actor, data: dict, request=None) -> Need:
 def need_transition(*, actor, need: Need, status: str, reason: str = "", request=None) -> Need:
     """Move a need along its flow (待对接 → 已对接 → 服务中 → 已满足/已关闭)."""
     check(actor, Action.PERSON_VIEW, need)
+    if status not in Need.Status.values:
+        raise ValidationError({"status": _("未知的需求状态。")})
     if status not in Need.FLOW[need.status]:
         raise ValidationError(_("需求不能从“%(a)s”变为“%(b)s”。") % {
             "a": need.get_status_display(), "b": Need.Status(status).label})
