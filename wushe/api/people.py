@@ -22,8 +22,9 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import check
+from wushe.accounts.scope import check, prefixes_for
 from wushe.api.urls import Page, api_requires
+from wushe.core.divisions import within_any
 from wushe.core.models import Division, Station
 from wushe.core.pii import Protected, normalize_id_number, normalize_mobile
 from wushe.people import selectors, services
