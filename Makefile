@@ -48,7 +48,8 @@ demo: install assets keys
 	@echo "  jiedao 街道管理员 · zhanzhang 站长 · shegong 社工 · dudao 督导 · shegong_b 社工(另一街道)"
 	@echo "  zuzhi 社会组织负责人 · zhiyuan 志愿者"
 	@echo "打开 open http://$(HOST)/"
-	WUSHE_DEMO=1 $(WUSHE) runserver $(HOST)
+	@# The background worker (imports) runs beside the web server and stops with it.
+	WUSHE_DEMO=1 $(WUSHE) db_worker --interval 1 & trap 'kill $$!' EXIT; WUSHE_DEMO=1 $(WUSHE) runserver $(HOST)
 
 # Headless Chromium and CJK fonts for the browser tests (Debian packages).
 browser-deps:

@@ -8,6 +8,8 @@ def _fast_and_quiet(settings):
     # Argon2 is the production hasher; tests hash hundreds of passwords, so use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WUSHE_DEMO = False
+    # Background tasks run at once, in the test's own process (the worker is not running).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # whitenoise's manifest is not built for tests; plain storage serves from finders.
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "wushe.core",
     "wushe.accounts",
     "wushe.people",
@@ -242,6 +244,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- background tasks: `wushe db_worker` runs them (make demo starts one) -----------
+TASKS = {"default": {"BACKEND": os.environ.get("WUSHE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- API ----------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -13,7 +13,7 @@ from tests.people import factories
 from wushe.core.pii import id_check_digit
 from wushe.people import importing
 from wushe.people.importing import ImportFileError, ImportOptions, apply_import, plan_import
-from wushe.people.models import Resident, Tag
+from wushe.people.models import ImportJob, Resident, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -156,30 +156,75 @@ def test_command_line_import_reports_rows_and_exit_status(people, ledger, net, c
     assert "第 6 行 身份证号" in capsys.readouterr().err
 
 
-def test_upload_preview_and_import_through_the_pages(login, people, ledger, net):
-    client = login(people["worker"])
-    with ledger.open("rb") as f:
+def _upload(client, ledger, net, capture):
+    with ledger.open("rb") as f, capture(execute=True):
         response = client.post("/people/import/", {"file": f, "station": net.station_a.pk,
                                                    "consent_on": "2024-01-23"})
     assert response.status_code == 302
-    preview = client.get("/people/import/preview/").content.decode()
-    assert "末几位已丢失" in preview and not Resident.objects.exists()
-    report = client.get("/people/import/errors/")
+    return ImportJob.objects.latest("id")
+
+
+def test_upload_check_and_import_through_the_pages(login, people, ledger, net,
+                                                   django_capture_on_commit_callbacks):
+    client = login(people["worker"])
+    job = _upload(client, ledger, net, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.rows_read, job.planned_creates, job.bad_rows) == ("ready", 5, 2, 3)
+    page = client.get(f"/people/import/{job.pk}/").content.decode()
+    assert "末几位已丢失" in page and not Resident.objects.exists()
+    report = client.get(f"/people/import/{job.pk}/errors/")
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
-    response = client.post("/people/import/apply/", {"mode": "good"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/people/import/{job.pk}/apply/", {"mode": "good"})
     assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.created) == ("done", 2)
+    assert Resident.objects.count() == 2
+    # Confirming twice imports nothing twice.
+    client.post(f"/people/import/{job.pk}/apply/", {"mode": "good"})
     assert Resident.objects.count() == 2
 
 
-def test_another_users_upload_is_not_reachable(login, people, ledger, net):
+def test_all_or_nothing_through_the_pages_imports_nothing(login, people, ledger, net,
+                                                          django_capture_on_commit_callbacks):
     client = login(people["worker"])
-    with ledger.open("rb") as f:
-        client.post("/people/import/", {"file": f, "station": net.station_a.pk, "consent_on": "2024-01-23"})
+    job = _upload(client, ledger, net, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/people/import/{job.pk}/apply/", {"mode": "all"})
+    job.refresh_from_db()
+    assert job.status == "failed" and "没有导入任何数据" in job.error
+    assert not Resident.objects.exists()
+
+
+def test_a_running_check_shows_progress_and_polls(login, people, ledger, net):
+    client = login(people["worker"])
+    job = ImportJob.objects.create(user=people["worker"], station=net.station_a, source_name="x.xlsx",
+                                   file_path=str(ledger), status="planning", progress=40)
+    fragment = client.get(f"/people/import/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and "40%" in fragment and "<html" not in fragment
+
+
+def test_another_users_import_is_not_reachable(login, people, ledger, net, django_capture_on_commit_callbacks):
+    job = _upload(login(people["worker"]), ledger, net, django_capture_on_commit_callbacks)
     from django.test import Client
 
     stranger = Client()
     stranger.force_login(people["worker_b"])
-    assert stranger.get("/people/import/preview/").status_code == 404
+    for url in (f"/people/import/{job.pk}/", f"/people/import/{job.pk}/errors/"):
+        assert stranger.get(url).status_code == 404
+    assert stranger.post(f"/people/import/{job.pk}/apply/").status_code == 404
+
+
+def test_a_task_run_twice_does_the_work_once(people, ledger, net):
+    from wushe.people.tasks import plan_import_task
+
+    job = ImportJob.objects.create(user=people["worker"], station=net.station_a, source_name="x.xlsx",
+                                   file_path=str(ledger), consent_on=datetime.date(2024, 1, 23))
+    plan_import_task.call(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=0)
+    plan_import_task.call(job.pk)  # already planned: claims nothing
+    job.refresh_from_db()
+    assert (job.status, job.rows_read) == ("ready", 0)
 
 
 def test_template_download_has_chinese_headers(login, people):

@@ -1,13 +1,17 @@
-"""The import pages: upload → preview (nothing written) → import → result and error report."""
+"""The import pages: upload → background check (progress) → preview → import → result.
 
-import datetime
+Both steps run as background tasks (`wushe db_worker`), so a ledger of 100,000 rows never
+holds a request open; the job page follows the progress and shows the outcome.
+"""
+
 import uuid
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,21 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wushe.accounts.roles import Action
+from wushe.accounts.scope import can
+from wushe.core import audit
 from wushe.core.access import requires
 from wushe.core.exports import xlsx_response
-from wushe.core.models import Division
+from wushe.core.models import AuditEntry
 from wushe.people import selectors
 from wushe.people.forms import ImportUploadForm
-from wushe.people.importing import (
-    ImportFileError,
-    ImportOptions,
-    apply_import,
-    error_report_rows,
-    plan_import,
-    template_workbook,
-)
+from wushe.people.importing import template_workbook
+from wushe.people.models import ImportJob
+from wushe.people.tasks import apply_import_task, plan_import_task
 
-SESSION_KEY = "people_import"
 UPLOAD_DIR = Path(settings.MEDIA_ROOT) / "imports"
 
 
@@ -50,68 +50,56 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        path = UPLOAD_DIR / f"{token}.{upload.name.rsplit('.', 1)[-1].lower()}"
+        path = UPLOAD_DIR / f"{uuid.uuid4().hex}.{upload.name.rsplit('.', 1)[-1].lower()}"
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        consent_on = form.cleaned_data["consent_on"]
-        request.session[SESSION_KEY] = {
-            "path": str(path), "name": upload.name, "station": form.cleaned_data["station"].pk,
-            "community": form.cleaned_data["community"].code if form.cleaned_data["community"] else "",
-            "consent_on": consent_on.isoformat() if consent_on else "",
-        }
-        return redirect("people:import_preview")
-    return render(request, "people/import_upload.html", {"form": form})
-
-
-def _pending(request):
-    """The upload this user is working on, re-planned from the stored file (no writes)."""
-    pending = request.session.get(SESSION_KEY)
-    if not pending or not Path(pending["path"]).exists():
-        raise Http404
-    station = selectors.stations_for(user=request.user).filter(pk=pending["station"]).first()
-    if station is None:
-        raise Http404
-    options = ImportOptions(
-        station=station,
-        community=Division.objects.filter(code=pending["community"]).first() if pending["community"] else None,
-        consent_on=datetime.date.fromisoformat(pending["consent_on"]) if pending["consent_on"] else None,
-    )
-    return pending, plan_import(actor=request.user, path=Path(pending["path"]), options=options)
-
-
-@requires(Action.PERSON_VIEW)
-def import_preview(request):
-    try:
-        pending, plan = _pending(request)
-    except ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("people:import")
-    return render(request, "people/import_preview.html", {
-        "pending": pending, "plan": plan, "issues": sorted(plan.issues, key=lambda i: i.row)[:500],
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user=request.user, station=form.cleaned_data["station"], community=form.cleaned_data["community"],
+                consent_on=form.cleaned_data["consent_on"], source_name=upload.name[:200], file_path=str(path))
+            audit.record(AuditEntry.Action.CREATED, request=request, obj=job, detail={"step": "upload"})
+            transaction.on_commit(partial(plan_import_task.enqueue, job.pk))
+        return redirect(job)
+    return render(request, "people/import_upload.html", {
+        "form": form, "jobs": selectors.import_jobs(user=request.user)[:10],
     })
 
 
+def _job(request, pk) -> ImportJob:
+    """The uploader's job, or one a manager of its station may see; 404 for anyone else."""
+    job = ImportJob.objects.select_related("station__division", "user").filter(pk=pk).first()
+    if job is None or not (job.user_id == request.user.pk or can(request.user, Action.USER_MANAGE, job)):
+        raise Http404
+    return job
+
+
 @requires(Action.PERSON_VIEW)
-def import_errors(request):
-    pending, plan = _pending(request)
+def import_job(request, pk):
+    job = _job(request, pk)
+    template = "people/import_job.html#status" if request.htmx else "people/import_job.html"
+    return render(request, template, {"job": job, "issues": job.issues[:500]})
+
+
+@requires(Action.PERSON_VIEW)
+def import_errors(request, pk):
+    job = _job(request, pk)
     return xlsx_response(f"导入问题行-{timezone.localdate():%Y%m%d}.xlsx", _("问题行"),
-                         [_("行号"), _("列"), _("问题")], error_report_rows(plan))
+                         [_("行号"), _("列"), _("问题")], job.issues)
 
 
 @requires(Action.PERSON_VIEW)
 @require_POST
-def import_apply(request):
-    try:
-        pending, plan = _pending(request)
-        result = apply_import(actor=request.user, plan=plan, request=request, source=pending["name"],
-                              all_or_nothing=request.POST.get("mode") == "all")
-    except (ImportFileError, ValidationError) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("people:import_preview")
-    Path(pending["path"]).unlink(missing_ok=True)
-    del request.session[SESSION_KEY]
-    messages.success(request, _("导入完成：新建 %(c)d 人，更新 %(u)d 人，跳过问题行 %(s)d 行。")
-                     % {"c": result.created, "u": result.updated, "s": result.skipped_rows})
-    return redirect("people:residents")
+def import_apply(request, pk):
+    job = _job(request, pk)
+    if job.user_id != request.user.pk:
+        raise Http404  # only the uploader confirms their own import
+    all_or_nothing = request.POST.get("mode") == "all"
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+            status=ImportJob.Status.CONFIRMED, all_or_nothing=all_or_nothing)
+        if claimed:
+            transaction.on_commit(partial(apply_import_task.enqueue, job.pk))
+    if not claimed:
+        messages.error(request, _("该导入已经确认过或尚未检查完毕。"))
+    return redirect(job)

@@ -182,8 +182,9 @@ class ImportOptions:
     update_existing: bool = True
 
 
-def plan_import(*, actor, path: Path, options: ImportOptions) -> ImportPlan:
-    """Read and validate the whole file; write nothing."""
+def plan_import(*, actor, path: Path, options: ImportOptions, progress=None) -> ImportPlan:
+    """Read and validate the whole file; write nothing. ``progress(rows_read)`` is called
+    every thousand rows, for the progress bar of a background import."""
     check(actor, Action.PERSON_VIEW, options.station)
     rows = read_rows(path)
     header_row, mapping = find_header(rows)
@@ -196,6 +197,8 @@ def plan_import(*, actor, path: Path, options: ImportOptions) -> ImportPlan:
         if all(_text(v) == "" for v in values.values()):
             continue  # blank row
         plan.rows_read += 1
+        if progress is not None and plan.rows_read % 1000 == 0:
+            progress(plan.rows_read)
         row = _plan_row(number, values, options, communities, tags, plan, actor)
         if row is None:
             continue
@@ -401,3 +404,59 @@ def template_workbook():
             ws[f"{letter}{row}"].number_format = "@"
         ws.column_dimensions[letter].width = 22
     return wb
+
+
+# --- background jobs (ImportJob): thin steps the tasks call ---------------------------------
+
+ISSUES_KEPT = 20000
+
+
+def _job_options(job) -> ImportOptions:
+    return ImportOptions(station=job.station, community=job.community, consent_on=job.consent_on)
+
+
+def _count_rows(path: Path) -> int:
+    return sum(1 for _ in read_rows(path))
+
+
+def plan_job(job) -> None:
+    """Check an uploaded ledger and store the summary and problems on the job."""
+    from wushe.people.models import ImportJob
+
+    path = Path(job.file_path)
+    try:
+        total = max(_count_rows(path), 1)
+
+        def progress(rows):
+            ImportJob.objects.filter(pk=job.pk).update(progress=min(99, rows * 100 // total))
+
+        plan = plan_import(actor=job.user, path=path, options=_job_options(job), progress=progress)
+    except (ImportFileError, ValidationError) as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error="；".join(getattr(exc, "messages", [str(exc)])),
+            finished_at=timezone.now())
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.READY, progress=100, rows_read=plan.rows_read,
+        planned_creates=len(plan.creates), planned_updates=len(plan.updates), bad_rows=len(plan.bad_rows),
+        issues=[[i.row, i.column, i.reason] for i in sorted(plan.issues, key=lambda i: i.row)[:ISSUES_KEPT]])
+
+
+def apply_job(job) -> None:
+    """Import a checked ledger as the user chose; the file is planned again, so what goes in
+    is exactly what the file holds now."""
+    from wushe.people.models import ImportJob
+
+    try:
+        plan = plan_import(actor=job.user, path=Path(job.file_path), options=_job_options(job))
+        result = apply_import(actor=job.user, plan=plan, all_or_nothing=job.all_or_nothing,
+                              source=job.source_name)
+    except (ImportFileError, ValidationError) as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error="；".join(getattr(exc, "messages", [str(exc)])),
+            finished_at=timezone.now())
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, created=result.created, updated=result.updated,
+        finished_at=timezone.now())
+    Path(job.file_path).unlink(missing_ok=True)

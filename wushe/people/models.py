@@ -350,3 +350,57 @@ class Visit(models.Model):
     @property
     def scope_code(self) -> str:
         return self.community_id
+
+
+class ImportJob(models.Model):
+    """One upload of a ledger, planned and then imported by background tasks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        PLANNING = "planning", _("检查中")
+        READY = "ready", _("待确认")
+        CONFIRMED = "confirmed", _("待导入")
+        IMPORTING = "importing", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey("core.Station", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey("core.Division", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    consent_on = models.DateField(null=True, blank=True)
+    source_name = models.CharField(_("文件名"), max_length=200)
+    file_path = models.CharField(max_length=500)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent of rows read
+    rows_read = models.PositiveIntegerField(default=0)
+    planned_creates = models.PositiveIntegerField(default=0)
+    planned_updates = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list, blank=True)  # [[row, column, reason], …], capped
+    all_or_nothing = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:import_job", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        return self.station.division_id
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.PLANNING, self.Status.CONFIRMED,
+                               self.Status.IMPORTING)

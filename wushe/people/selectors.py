@@ -176,3 +176,10 @@ def duplicate_owner(*, id_number_hash: str) -> Resident | None:
 
 def visit_list(*, user) -> QuerySet[Visit]:
     return _scoped(Visit, user).select_related("resident").prefetch_related("visitors")
+
+
+def import_jobs(*, user):
+    """The user's own recent imports."""
+    from wushe.people.models import ImportJob
+
+    return ImportJob.objects.filter(user=user).select_related("station").order_by("-created_at")

@@ -18,7 +18,7 @@ urlpatterns = [
     path("visits/overdue/", views.overdue_visits, name="overdue_visits"),
     path("import/", import_views.import_upload, name="import"),
     path("import/template/", import_views.import_template, name="import_template"),
-    path("import/preview/", import_views.import_preview, name="import_preview"),
-    path("import/errors/", import_views.import_errors, name="import_errors"),
-    path("import/apply/", import_views.import_apply, name="import_apply"),
+    path("import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
+    path("import/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
 ]
