@@ -5,7 +5,7 @@ from tests.people import factories
 
 @pytest.fixture
 def make_resident(net):
-    """``make_resident("张三", id_number=…)``: a resident of 西园新村 kept by the 西园 station."""
+    """``make_resident("张三", id_number=…)``: by default of 西园新村, kept by the 西园 station."""
 
     def _make(name="王大爷", **kwargs):
         kwargs.setdefault("station", net.station_a)

@@ -32,7 +32,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from wushe.core.models import Agency, AuditEntry, AuditHead, Room, Station
+from wushe.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 
@@ -213,16 +213,14 @@ _DETAIL_LABELS = {
     "closed_on": _("撤销日期"), "status": _("状态"),
 }
 _DETAIL_VALUES = {"view not marked": _("页面未声明访问规则")}
-# Entries about these objects name their changed fields after the model's own labels.
-_DETAIL_MODELS = {m._meta.label_lower: m for m in (Station, Room, Agency)}
-
-
 def _model_field(entry: AuditEntry, key: str):
-    model = _DETAIL_MODELS.get(entry.object_type)
-    if model is None and entry.object_type == "accounts.user":
-        from django.contrib.auth import get_user_model
+    """The model field an entry's detail key names, so it is shown by its Chinese label."""
+    from django.apps import apps
 
-        model = get_user_model()
+    try:
+        model = apps.get_model(entry.object_type) if "." in entry.object_type else None
+    except LookupError:
+        model = None
     if model is None:
         return None
     try:

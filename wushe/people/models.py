@@ -234,6 +234,8 @@ class Resident(models.Model):
             age = self.age()
             if age is not None and age < 14 and self.consent_by != self.ConsentBy.GUARDIAN:
                 errors["consent_by"] = _("未满14周岁的服务对象须由监护人作出知情同意。")
+        if self.household_id and self.community_id and self.household.community_id != self.community_id:
+            errors["household"] = _("同一户的成员须在同一个社区/村。")
         if self.is_minor and not self.guardian_name:
             errors["guardian_name"] = _("未成年人须登记监护人。")
         if errors:

@@ -183,3 +183,10 @@ def import_jobs(*, user):
     from wushe.people.models import ImportJob
 
     return ImportJob.objects.filter(user=user).select_related("station").order_by("-created_at")
+
+
+def household_members(*, user, resident: Resident) -> QuerySet[Resident]:
+    """The other members of the resident's 户 that the user may see."""
+    if not resident.household_id:
+        return Resident.objects.none()
+    return resident_list(user=user).filter(household_id=resident.household_id).exclude(pk=resident.pk)

@@ -99,17 +99,24 @@ def resident_update(*, actor, resident: Resident, data: dict, tags=None, request
     _finish(resident)
     _refuse_duplicate(actor, resident)
     check(actor, Action.PERSON_VIEW, resident)  # a new community must stay inside the scope
-    with transaction.atomic():
-        resident.save()
-        if tags is not None:
-            before = set(resident.tags.values_list("name", flat=True))
-            resident.tags.set(tags)
-            after = {t.name for t in tags}
-            if before != after:
-                changed["tags"] = ["、".join(sorted(before)), "、".join(sorted(after))]
-        if changed:
-            audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=resident, detail=changed)
+    try:
+        with transaction.atomic():
+            _save_changes(actor, resident, changed, tags, request)
+    except IntegrityError as exc:  # the same ID registered by someone else a moment ago
+        raise ValidationError({"id_number": _("该身份证号已经登记。")}) from exc
     return resident
+
+
+def _save_changes(actor, resident: Resident, changed: dict, tags, request) -> None:
+    resident.save()
+    if tags is not None:
+        before = set(resident.tags.values_list("name", flat=True))
+        resident.tags.set(tags)
+        after = {t.name for t in tags}
+        if before != after:
+            changed["tags"] = ["、".join(sorted(before)), "、".join(sorted(after))]
+    if changed:
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=resident, detail=changed)
 
 
 def resident_file_opened(*, actor, resident: Resident, request=None) -> None:

@@ -41,16 +41,27 @@ def resident_list(request):
 def _export(request, qs):
     rows = qs.count()
     audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="people.resident",
-                 detail={"query": request.GET.urlencode(), "rows": rows})
-    headers = [_("姓名"), _("性别"), _("出生日期"), _("身份证号"), _("手机号"), _("社区/村"), _("住址"),
+                 detail={"query": _query_for_audit(request.GET), "rows": rows})
+    # Age, not the birth date: the birth date is what the ID mask hides.
+    headers = [_("姓名"), _("性别"), _("年龄"), _("身份证号"), _("手机号"), _("社区/村"), _("住址"),
                _("困难类型"), _("风险"), _("人员类别")]
     data = (
-        (r.name, r.get_sex_display(), r.birth_date, r.id_number.masked if r.id_number else "",
+        (r.name, r.get_sex_display(), r.age(), r.id_number.masked if r.id_number else "",
          r.mobile.masked if r.mobile else "", r.community.name, r.address, r.get_income_display(),
          r.get_risk_display(), "、".join(t.name for t in r.tags.all()))
         for r in qs.prefetch_related("tags").order_by("community_id", "name").iterator(chunk_size=2000)
     )
     return xlsx_response(f"服务对象-{timezone.localdate():%Y%m%d}.xlsx", _("服务对象"), headers, data)
+
+
+def _query_for_audit(params) -> str:
+    """The filter of an export as the audit log keeps it: a search by ID or phone number
+    is recorded as that kind of search, never the number itself."""
+    params = params.copy()
+    params.pop("export", None)
+    if any(ch.isdigit() for ch in params.get("q", "")):
+        params["q"] = "***"
+    return params.urlencode()
 
 
 def _resident_form(request, instance=None):
@@ -98,7 +109,7 @@ def resident_edit(request, pk):
 def resident_detail(request, pk):
     resident = selectors.resident_get(user=request.user, pk=pk)
     services.resident_file_opened(actor=request.user, resident=resident, request=request)
-    household = resident.household.members.exclude(pk=resident.pk) if resident.household_id else []
+    household = selectors.household_members(user=request.user, resident=resident)
     return render(request, "people/resident_detail.html", {
         "resident": resident,
         "household": household,
