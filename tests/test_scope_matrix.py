@@ -35,7 +35,7 @@ from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
 from wushe.core.divisions import Level
 from wushe.core.models import Agency, Division, Room, Station
 from wushe.people import services as people_services
-from wushe.people.models import ImportJob, Need, Resident, Visit
+from wushe.people.models import ImportJob, Need, Resident, TransferRequest, Visit
 
 # --- the routes ---------------------------------------------------------------------------------
 
@@ -70,6 +70,7 @@ class Place:
     resident: Resident = field(init=False)
     id_number: str = field(init=False)
     need: Need = field(init=False)
+    transfer: TransferRequest = field(init=False)
     # Who asks for the place's import job: an import is its uploader's (and their managers').
     asking: User | None = field(init=False, default=None)
     jobs: dict = field(init=False, default_factory=dict)
@@ -90,6 +91,10 @@ class Place:
             "resident": self.resident, "category": Need.Category.CARE, "description": "需要助餐",
             "source": Need.Source.HOTLINE})
 
+        # A pending request to take this place's file over (decided by this place's managers).
+        self.transfer = TransferRequest.objects.create(
+            resident=self.resident, to_station=self.station, to_community=self.community,
+            requested_by=self.member, reason="已迁入")
         self.import_job()
 
     def import_job(self, uploader: User | None = None) -> ImportJob:
@@ -122,6 +127,8 @@ class Place:
             sorted(Need.objects.filter(community=self.community).values_list("pk", "status", "close_reason")),
             Visit.objects.filter(resident=self.resident).count(),
             sorted(ImportJob.objects.filter(station=self.station).values_list("pk", "status", "all_or_nothing")),
+            sorted(TransferRequest.objects.filter(resident=self.resident).values_list("pk", "status")),
+            Resident.objects.filter(pk=self.resident.pk).exists(),
         )
 
 
@@ -202,6 +209,11 @@ MATRIX: dict[str, Route] = {
     "people:need_status": Route(lambda p: {"pk": p.need.pk}, ("POST",), lambda p: {"status": "matched", "reason": ""}),
     "people:visit_add": Route(lambda p: {"pk": p.resident.pk}, ("GET", "POST"), _visit_post),
     # Import jobs: the one asked for is the asking user's own upload at their place.
+    # Merging a file with itself is refused after the scope check: outsiders get 404 first.
+    "people:resident_merge": Route(lambda p: {"pk": p.resident.pk, "other_pk": p.resident.pk}, ("POST",),
+                                   lambda p: {}),
+    "people:transfer_decide": Route(lambda p: {"pk": p.transfer.pk}, ("POST",),
+                                    lambda p: {"decision": "decline", "note": "不在本辖区"}),
     "people:import_job": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_errors": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_apply": Route(lambda p: {"pk": p.import_job(p.asking).pk}, ("POST",), lambda p: {"mode": "all"}),

@@ -130,3 +130,19 @@ class ImportUploadForm(forms.Form):
         if f.size > self.MAX_BYTES:
             raise forms.ValidationError(_("文件超过 50 MB，请拆分后再导入，或由管理员用命令行导入。"))
         return f
+
+
+class TransferRequestForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号"), max_length=24)
+    to_station = forms.ModelChoiceField(queryset=None, label=_("申请站点"))
+    to_community = forms.ModelChoiceField(queryset=None, label=_("迁入社区/村"))
+    reason = forms.CharField(label=_("申请理由"), max_length=200)
+
+    def __init__(self, *args, stations, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_station"].queryset = stations
+        self.fields["to_community"].queryset = communities
+        self.fields["to_community"].label_from_instance = lambda d: d.short_name
+
+    def clean_id_number(self):
+        return normalize_id_number(self.cleaned_data["id_number"])

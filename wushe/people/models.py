@@ -406,3 +406,45 @@ class ImportJob(models.Model):
     def busy(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.PLANNING, self.Status.CONFIRMED,
                                self.Status.IMPORTING)
+
+
+class TransferRequest(models.Model):
+    """A station asks the station keeping a resident's file to hand it over (转移档案),
+    when the person has moved into the asking station's area."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        APPROVED = "approved", _("已同意")
+        DECLINED = "declined", _("已拒绝")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="transfer_requests")
+    to_station = models.ForeignKey("core.Station", verbose_name=_("申请站点"), on_delete=models.PROTECT,
+                                   related_name="+")
+    to_community = models.ForeignKey("core.Division", verbose_name=_("迁入社区/村"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("申请理由"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("档案转移申请")
+        verbose_name_plural = _("档案转移申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "to_station"], condition=models.Q(status="pending"),
+                                    name="one_pending_transfer_per_station",
+                                    violation_error_message=_("已有一个待处理的转移申请。")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} → {self.to_station}"
+
+    @property
+    def scope_code(self) -> str:
+        """The keeping side decides, so the request lives where the file is."""
+        return self.resident.community_id

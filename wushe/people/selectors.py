@@ -190,3 +190,53 @@ def household_members(*, user, resident: Resident) -> QuerySet[Resident]:
     if not resident.household_id:
         return Resident.objects.none()
     return resident_list(user=user).filter(household_id=resident.household_id).exclude(pk=resident.pk)
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    residents: list
+
+
+def likely_duplicates(*, user, limit: int = 50) -> list[DuplicateGroup]:
+    """Files that probably describe one person: same name and birth date, or same mobile."""
+    from django.db.models import Count
+
+    base = resident_list(user=user)
+    groups = []
+    same_person = (base.exclude(birth_date=None).values("name", "birth_date").annotate(n=Count("id"))
+                   .filter(n__gt=1).order_by("name")[:limit])
+    for g in same_person:
+        groups.append(DuplicateGroup(str(_("姓名和出生日期相同")),
+                                     list(base.filter(name=g["name"], birth_date=g["birth_date"]))))
+    same_phone = (base.exclude(mobile_hash="").values("mobile_hash").annotate(n=Count("id"))
+                  .filter(n__gt=1).order_by()[:limit])
+    for g in same_phone:
+        groups.append(DuplicateGroup(str(_("手机号相同")), list(base.filter(mobile_hash=g["mobile_hash"]))))
+    return groups[:limit]
+
+
+def transfers_incoming(*, user):
+    """Requests for files the user's scope keeps (the side that decides)."""
+    from wushe.people.models import TransferRequest
+
+    return (TransferRequest.objects.filter(within_any("resident__community_id", prefixes_for(user, Action.PERSON_VIEW)))
+            .select_related("resident", "to_station", "to_community", "requested_by").order_by("status", "-created_at"))
+
+
+def transfers_outgoing(*, user):
+    """Requests the user's stations sent: only their status and what the asker typed is shown."""
+    from wushe.people.models import TransferRequest
+
+    return (TransferRequest.objects.filter(within_any("to_station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
+            .select_related("to_station", "to_community", "requested_by").order_by("-created_at"))
+
+
+def transfer_get(*, user, pk: int):
+    from wushe.people.models import TransferRequest
+
+    transfer = TransferRequest.objects.select_related("resident", "to_station").filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    check(user, Action.PERSON_VIEW, transfer)
+    return transfer

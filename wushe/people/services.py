@@ -44,8 +44,9 @@ def _refuse_duplicate(actor, resident: Resident) -> None:
         raise ValidationError({"id_number": format_html(
             _('该身份证号已经登记：<a href="{}">查看 {} 的档案</a>。'),
             reverse("people:resident", args=[owner.pk]), owner.name)})
-    raise RegisteredElsewhere({"id_number": _(
-        "该居民已在其他站点登记，不能重复建档。如需为其服务，请联系对方站点申请转移或共享档案。")})
+    raise RegisteredElsewhere({"id_number": format_html(
+        _('该居民已在其他站点登记，不能重复建档。如其已迁入本辖区，可<a href="{}">申请转移档案</a>。'),
+        reverse("people:transfer_create"))})
 
 
 def _apply(resident: Resident, data: dict) -> dict:
@@ -209,3 +210,101 @@ def visit_record(*, actor, resident: Resident, data: dict, needs=(), request=Non
         audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=visit,
                      detail={"risk": visit.risk, "needs": len(needs)})
     return visit
+
+
+# --- transfers between stations (转移档案) -------------------------------------------------
+
+def transfer_request(*, actor, id_number: str, to_station, to_community, reason: str, request=None):
+    """Ask the station keeping this person's file to hand it over. The asker learns
+    nothing about the person beyond what they already typed."""
+    from wushe.core.pii import hash_lookup
+    from wushe.people.models import TransferRequest
+
+    check(actor, Action.PERSON_VIEW, to_station)
+    check(actor, Action.PERSON_VIEW, to_community)
+    if not to_community.code.startswith(to_station.division.prefix):
+        raise ValidationError({"to_community": _("迁入社区不在申请站点的服务范围内。")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写申请理由，例如“已迁入本社区居住”。")})
+    resident = duplicate_owner(id_number_hash=hash_lookup("id_number", id_number))
+    if resident is None:
+        raise ValidationError({"id_number": _("没有找到以该身份证号登记的档案，可以直接建档。")})
+    if can(actor, Action.PERSON_VIEW, resident):
+        raise ValidationError({"id_number": _("该档案已在您的工作范围内，无需申请。")})
+    transfer = TransferRequest(resident=resident, to_station=to_station, to_community=to_community,
+                               requested_by=actor, reason=reason.strip())
+    try:
+        with transaction.atomic():
+            transfer.save()
+            audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=transfer,
+                         object_label=_("档案转移申请"), division_code=to_station.division_id)
+    except IntegrityError as exc:
+        raise ValidationError(_("已有一个待处理的转移申请。")) from exc
+    return transfer
+
+
+def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=None):
+    """The keeping station's manager agrees (the file moves) or declines, with a note."""
+    from wushe.people.models import TransferRequest
+
+    resident = transfer.resident
+    if not can(actor, Action.USER_MANAGE, resident) or not can(actor, Action.PERSON_VIEW, resident):
+        raise PermissionDenied(_("只有建档站点的站长或街道管理员可以处理转移申请。"))
+    if transfer.status != TransferRequest.Status.PENDING:
+        raise ValidationError(_("该申请已经处理过。"))
+    if not approve and not note.strip():
+        raise ValidationError({"decision_note": _("拒绝时请说明原因。")})
+    with transaction.atomic():
+        transfer.status = TransferRequest.Status.APPROVED if approve else TransferRequest.Status.DECLINED
+        transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
+        transfer.save()
+        if approve:
+            before = (resident.station.name, resident.community.name)
+            resident.station, resident.community = transfer.to_station, transfer.to_community
+            resident.household, resident.relation = None, ""
+            resident.save(update_fields=["station", "community", "household", "relation"])
+            audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=resident,
+                         division_code=transfer.to_community.code,
+                         detail={"station": [before[0], transfer.to_station.name],
+                                 "community": [before[1], transfer.to_community.name]})
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=transfer,
+                     object_label=_("档案转移申请"), detail={"status": transfer.status})
+    return transfer
+
+
+# --- duplicates (疑似重复) -------------------------------------------------------------------
+
+MERGE_FILL_FIELDS = ("id_number", "mobile", "ethnicity", "address", "living", "guardian_name", "guardian_phone",
+                     "disability_type", "disability_grade", "income", "note")
+
+
+def resident_merge(*, actor, keep: Resident, other: Resident, request=None) -> Resident:
+    """Merge a duplicate file into the one kept: needs, visits and categories move over,
+    empty fields are filled from the duplicate; the duplicate's change history stays."""
+    check(actor, Action.PERSON_VIEW, keep)
+    check(actor, Action.PERSON_VIEW, other)
+    if keep.pk == other.pk:
+        raise ValidationError(_("不能把档案与自身合并。"))
+    if keep.id_number and other.id_number and keep.id_number != other.id_number:
+        raise ValidationError(_("两份档案的身份证号不同，不是同一个人，不能合并。"))
+    with transaction.atomic():
+        filled = {}
+        moved_id = other.id_number if (other.id_number and not keep.id_number) else None
+        for field in MERGE_FILL_FIELDS:
+            if not getattr(keep, field) and getattr(other, field):
+                filled[field] = "已合并" if field in SECRET_FIELDS else str(getattr(other, field))
+                setattr(keep, field, getattr(other, field))
+        if moved_id:
+            # The unique ID moves: clear it on the duplicate first.
+            Resident.objects.filter(pk=other.pk).update(id_number="", id_number_hash="", id_suffix="")
+        other.needs.update(resident=keep)
+        other.visits.update(resident=keep)
+        keep.tags.add(*other.tags.all())
+        if not keep.has_consent and other.has_consent:
+            keep.consent_by, keep.consent_method, keep.consent_on = other.consent_by, other.consent_method, other.consent_on
+        _finish(keep)
+        keep.save()
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=keep,
+                     detail={"merged": other.pk, "filled": filled})
+        other.delete()
+    return keep

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,7 +21,13 @@ from wushe.core.models import AuditEntry
 from wushe.core.views import error_text, form_errors_from
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
-from wushe.people.forms import NeedForm, NeedStatusForm, ResidentForm, VisitForm
+from wushe.people.forms import (
+    NeedForm,
+    NeedStatusForm,
+    ResidentForm,
+    TransferRequestForm,
+    VisitForm,
+)
 from wushe.people.models import Need
 from wushe.people.tables import ResidentTable
 
@@ -228,3 +235,65 @@ def overdue_visits(request):
     return render(request, "people/overdue_visits.html", {
         "residents": selectors.overdue_visits(user=request.user)[:200], "today": timezone.localdate(),
     })
+
+
+# --- duplicates and transfers ------------------------------------------------------------------
+
+@requires(Action.PERSON_VIEW)
+def duplicates(request):
+    return render(request, "people/duplicates.html", {"groups": selectors.likely_duplicates(user=request.user)})
+
+
+@requires(Action.PERSON_VIEW)
+@require_POST
+def resident_merge(request, pk, other_pk):
+    keep = selectors.resident_get(user=request.user, pk=pk)
+    other = selectors.resident_get(user=request.user, pk=other_pk)
+    try:
+        services.resident_merge(actor=request.user, keep=keep, other=other, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("people:duplicates")
+    messages.success(request, _("已合并到 %(name)s 的档案，原有需求、走访与修改记录均已保留。") % {"name": keep.name})
+    return redirect(keep)
+
+
+@requires(Action.PERSON_VIEW)
+def transfers(request):
+    return render(request, "people/transfers.html", {
+        "incoming": selectors.transfers_incoming(user=request.user)[:100],
+        "outgoing": selectors.transfers_outgoing(user=request.user)[:100],
+    })
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def transfer_create(request):
+    form = TransferRequestForm(request.POST or None, stations=selectors.stations_for(user=request.user),
+                               communities=selectors.communities_for(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.transfer_request(actor=request.user, id_number=data["id_number"], to_station=data["to_station"],
+                                      to_community=data["to_community"], reason=data["reason"], request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已向建档站点提出转移申请，对方处理后可在此查看结果。"))
+            return redirect("people:transfers")
+    return render(request, "core/form_page.html", {"form": form, "title": _("申请转移档案"),
+                                                   "cancel_url": reverse("people:transfers")})
+
+
+@requires(Action.PERSON_VIEW)
+@require_POST
+def transfer_decide(request, pk):
+    transfer = selectors.transfer_get(user=request.user, pk=pk)
+    try:
+        services.transfer_decide(actor=request.user, transfer=transfer, approve=request.POST.get("decision") == "approve",
+                                 note=request.POST.get("note", ""), request=request)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("转移申请已处理。"))
+    return redirect("people:transfers")
