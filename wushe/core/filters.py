@@ -53,6 +53,8 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditEntry.Action.choices,
                                          empty_label=_("全部操作"))
     object_id = django_filters.CharFilter(label=_("对象编号"))
+    # Set by links such as a resident file's "who opened this file"; not shown in the bar.
+    object_type = django_filters.CharFilter(widget=forms.HiddenInput)
     # Compared as local-midnight instants, not at__date, so the index on ``at`` is usable.
     since = django_filters.DateFilter(label=_("起始日期"), method="from_day",
                                       widget=forms.DateInput(attrs={"type": "date"}))

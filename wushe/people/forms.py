@@ -21,10 +21,12 @@ class ResidentForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = ["station", "community", "name", "id_number", "mobile", "ethnicity", "address", "living",
+        fields = ["station", "community", "name", "id_number", "birth_date", "sex", "mobile", "ethnicity",
+                  "address", "living",
                   "guardian_name", "guardian_phone", "disability_type", "disability_grade", "income", "risk",
                   "visit_every_days", "tags", "consent_by", "consent_method", "consent_on", "note"]
-        widgets = {"consent_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"consent_on": DATE, "birth_date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"birth_date": _("有身份证号时自动从号码读出，无需填写。")}
 
     def __init__(self, *args, stations, communities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +55,10 @@ class ResidentForm(forms.ModelForm):
     def service_data(self) -> dict:
         """What to hand to the service: blank secret fields mean "keep" on an edit."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "tags"}
+        if data.get("id_number") or (data.get("id_number") is None and self.instance.id_number):
+            # Birth date and sex are read from the ID number; the form's fields are for people without one.
+            data.pop("birth_date", None)
+            data.pop("sex", None)
         for name in SECRET_FIELDS:
             if data.get(name) is None:
                 if self.instance.pk:

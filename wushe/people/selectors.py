@@ -64,6 +64,17 @@ def search(qs: QuerySet[Resident], text: str) -> QuerySet[Resident]:
     text = "".join(text.split())
     if not text:
         return qs
+    # Phone numbers are typed every which way: 139-1000-0001, +86 139…, 0086139….
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) >= 11 and set(text) <= set("0123456789+-() "):
+        for prefix in ("0086", "86"):
+            if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+                digits = digits[len(prefix):]
+        if len(digits) == 11 and digits.startswith("1"):
+            try:
+                return qs.filter(mobile_hash=hash_lookup("mobile", digits))
+            except ValidationError:
+                return qs.none()
     compact = text.upper()
     if len(compact) in (15, 18) and compact[:-1].isdigit():
         try:

@@ -16,7 +16,7 @@ from wushe.people.models import Need, Resident, Visit
 from wushe.people.selectors import duplicate_owner
 
 RESIDENT_FIELDS = (
-    "station", "community", "name", "id_number", "mobile", "ethnicity", "address", "household",
+    "station", "community", "name", "id_number", "birth_date", "sex", "mobile", "ethnicity", "address", "household",
     "relation", "living", "guardian_name", "guardian_phone", "disability_type", "disability_grade",
     "income", "risk", "visit_every_days", "consent_by", "consent_method", "consent_on", "note",
 )
