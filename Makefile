@@ -67,6 +67,7 @@ lint: install
 bench: install assets keys
 	$(BIN)/python bench/station_list.py
 	$(BIN)/python bench/people_import.py
+	$(BIN)/python bench/resident_list.py
 
 clean:
 	rm -rf $(VENV) node_modules wushe/static/vendor var/static

@@ -47,12 +47,12 @@ SCALE_NETWORKED = {
     "city": [SHUSHAN, CHAOYANG, CHENGDU],
 }
 
-# Where residents are generated. The city scale's million residents is still to come
-# (issue 3); for now it reuses the district's registry.
+# Where residents are generated, and how many per community: the city scale puts about
+# a million residents into 成都's 3,000 communities.
 SCALE_PEOPLE = {
-    "small": [SHUSHAN],
-    "district": [SHUSHAN, CHAOYANG],
-    "city": [SHUSHAN, CHAOYANG],
+    "small": {SHUSHAN: (25, 45)},
+    "district": {SHUSHAN: (25, 45), CHAOYANG: (25, 45)},
+    "city": {SHUSHAN: (25, 45), CHAOYANG: (25, 45), CHENGDU: (300, 360)},
 }
 
 AGENCY_WORDS = ["阳光", "同心", "启航", "和美", "暖心", "益民", "明德", "众合", "春晖", "仁爱"]
@@ -108,7 +108,7 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     # Each domain app adds its own demo records over the network built above.
     from wushe.people.demo import seed as seed_people
 
-    report.residents = seed_people(scale=scale, seed_value=seed_value, prefixes=SCALE_PEOPLE[scale])
+    report.residents = seed_people(seed_value=seed_value, sizes=SCALE_PEOPLE[scale], stdout=stdout)
     _analyze()
     return report
 

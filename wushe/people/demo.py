@@ -6,6 +6,7 @@ already have residents, so a re-run adds nothing twice.
 """
 
 import datetime
+import functools
 import random
 
 from django.db import transaction
@@ -16,20 +17,23 @@ from wushe.core.divisions import Level, within
 from wushe.core.models import Division, Station
 from wushe.core.pii import id_check_digit
 from wushe.people.models import Household, Need, Resident, Tag, Visit
-from wushe.people.services import pinyin_of
+from wushe.people.services import pinyin_of as _pinyin_of
+
+pinyin_of = functools.lru_cache(maxsize=100_000)(_pinyin_of)
 
 TAGS = ["老年人", "高龄", "独居老人", "空巢老人", "留守儿童", "困境儿童", "流动儿童", "残疾人", "低保对象",
         "特困人员", "社区矫正", "刑释人员", "计生特扶家庭", "优抚对象"]
 # (share, youngest, oldest): a station's registry leans old — the elderly are most of its work.
 AGE_MIX = [(0.20, 3, 17), (0.30, 18, 59), (0.38, 60, 79), (0.12, 80, 98)]
-PER_COMMUNITY = {"small": (25, 45), "district": (25, 45), "city": (25, 45)}
 
 
-def seed(*, scale: str, seed_value: int, prefixes: list[str]) -> int:
+def seed(*, seed_value: int, sizes: dict[str, tuple[int, int]], stdout=None) -> int:
+    """Residents for every community under each prefix, ``sizes[prefix]`` = (fewest, most)."""
     tags = _tags()
     today = timezone.localdate()
+    ids = IdNumbers()
     created = 0
-    for prefix in prefixes:
+    for prefix, size in sizes.items():
         communities = Division.objects.filter(within("code", prefix), level=Level.VILLAGE).order_by("code")
         stations = {s.division_id: s for s in Station.objects.filter(within("division_id", prefix))
                     .exclude(status=Station.Status.CLOSED)}
@@ -38,7 +42,9 @@ def seed(*, scale: str, seed_value: int, prefixes: list[str]) -> int:
             station = stations.get(community.code) or stations.get(community.code[:9] + "000")
             if station is None or community.code in done:
                 continue
-            created += _community(community, station, tags, scale, seed_value, today)
+            created += _community(community, station, tags, size, seed_value, today, ids)
+            if stdout is not None and created // 50_000 != (created - size[1]) // 50_000:
+                stdout.write(f"服务对象 {created:,} 人 …")
     return created
 
 
@@ -48,19 +54,36 @@ def _tags() -> dict[str, Tag]:
     return {t.name: t for t in Tag.objects.all()}
 
 
-def _id_number(rng, county: str, birth: datetime.date, sex: str) -> str:
-    seq = rng.randrange(0, 100) * 10 + rng.randrange(0, 10)
-    seq = seq - seq % 2 + (1 if sex == "male" else 0)  # odd 17th digit: male
-    first17 = f"{county}{birth:%Y%m%d}{seq:03d}"
-    return first17 + id_check_digit(first17)
+class IdNumbers:
+    """Valid, unique ID numbers for generated people: a person exists once on the platform,
+    so a number already used (in the database or earlier in this run) is drawn again."""
+
+    def __init__(self):
+        self.used: dict[str, set[str]] = {}
+
+    def _used_in(self, county: str) -> set[str]:
+        if county not in self.used:
+            rows = Resident.objects.filter(within("community_id", county)).exclude(id_suffix="")
+            self.used[county] = {f"{r.id_number.reveal()[6:17]}" for r in rows.only("id_number")}
+        return self.used[county]
+
+    def draw(self, rng, county: str, birth: datetime.date, sex: str) -> str:
+        used = self._used_in(county)
+        while True:
+            seq = rng.randrange(0, 500) * 2 + (1 if sex == "male" else 0)  # odd 17th digit: male
+            middle = f"{birth:%Y%m%d}{seq:03d}"
+            if middle not in used:
+                used.add(middle)
+                first17 = county + middle
+                return first17 + id_check_digit(first17)
 
 
 @transaction.atomic
-def _community(community, station, tags, scale, seed_value, today) -> int:
+def _community(community, station, tags, size, seed_value, today, ids) -> int:
     rng = random.Random(f"{seed_value}:people:{community.code}")
     fake = Faker("zh_CN")
     fake.seed_instance(rng.random())
-    lo, hi = PER_COMMUNITY[scale]
+    lo, hi = size
     residents, tag_links = [], []
     for _ in range(rng.randrange(lo, hi)):
         _weight, youngest, oldest = rng.choices(AGE_MIX, weights=[m[0] for m in AGE_MIX])[0]
@@ -89,7 +112,7 @@ def _community(community, station, tags, scale, seed_value, today) -> int:
             r.consent_by = "guardian" if age < 14 else "self"
             r.consent_method = rng.choice(["paper", "online"])
             r.consent_on = today - datetime.timedelta(days=rng.randrange(10, 900))
-            r.id_number = _id_number(rng, community.code[:6], birth, sex)
+            r.id_number = ids.draw(rng, community.code[:6], birth, sex)
             r.id_suffix = r.id_number[-4:]
             if not minor:
                 r.mobile = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
@@ -99,6 +122,7 @@ def _community(community, station, tags, scale, seed_value, today) -> int:
             r.last_visit_on = today - datetime.timedelta(days=rng.randrange(0, 25))
             r.visit_due_on = r.last_visit_on + datetime.timedelta(days=r.visit_every_days)
         residents.append(r)
+    _households(residents, community, rng)
     Resident.objects.bulk_create(residents, batch_size=2000)
     for r in residents:
         names = []
@@ -121,41 +145,48 @@ def _community(community, station, tags, scale, seed_value, today) -> int:
             names.append("特困人员")
         tag_links += [Resident.tags.through(resident_id=r.pk, tag_id=tags[n].pk) for n in names]
     Resident.tags.through.objects.bulk_create(tag_links, batch_size=5000)
-    _households(residents, community, rng)
     _needs_and_visits(residents, community, rng, today)
     return len(residents)
 
 
 def _households(residents, community, rng) -> None:
-    """Pair some elderly couples and some children with an adult into one 户."""
+    """Pair some adults into one 户 (head and spouse), before the residents are written."""
     adults = [r for r in residents if r.birth_date and r.age() >= 18]
     rng.shuffle(adults)
-    for head in adults[: len(adults) // 4]:
-        household = Household.objects.create(community=community, address=head.address)
+    heads = adults[: len(adults) // 4]
+    households = Household.objects.bulk_create(
+        [Household(community=community, address=h.address) for h in heads])
+    single = {id(r) for r in adults}
+    for head, household in zip(heads, households, strict=True):
+        single.discard(id(head))
         head.household, head.relation = household, Resident.Relation.HEAD
-        head.save(update_fields=["household", "relation"])
-        partner = next((r for r in residents if r.household_id is None and r is not head
-                        and r.birth_date and abs(r.age() - head.age()) < 6 and r.sex != head.sex), None)
+        partner = next((r for r in adults if id(r) in single and abs(r.age() - head.age()) < 6
+                        and r.sex != head.sex), None)
         if partner:
+            single.discard(id(partner))
             partner.household, partner.relation = household, Resident.Relation.SPOUSE
-            partner.save(update_fields=["household", "relation"])
+
+
+FINDINGS = ["身体状况稳定，情绪良好。", "独自居住，行动不便，需要定期探访。", "反映家中老旧电器存在安全隐患。",
+            "近期住院后回家，需要康复指导。"]
+NEEDS = ["需要助餐服务", "希望有人定期陪伴聊天", "需要上门理发", "子女不在身边，需要就医陪诊", "孩子课后无人辅导",
+         "申请临时救助"]
 
 
 def _needs_and_visits(residents, community, rng, today) -> None:
     categories = [c for c, _ in Need.Category.choices]
-    for r in residents:
-        if r.risk != "low" and rng.random() < 0.5:
-            visit = Visit.objects.create(resident=r, community=community, risk=r.risk,
-                                         visited_on=r.last_visit_on or today - datetime.timedelta(days=rng.randrange(1, 60)),
-                                         findings=rng.choice(["身体状况稳定，情绪良好。", "独自居住，行动不便，需要定期探访。",
-                                                              "反映家中老旧电器存在安全隐患。", "近期住院后回家，需要康复指导。"]))
-            if rng.random() < 0.6:
-                status = rng.choices(["open", "matched", "in_service", "met"], [0.35, 0.2, 0.25, 0.2])[0]
-                Need.objects.create(
-                    resident=r, community=community, visit=visit, source="visit",
-                    category=rng.choice(categories), urgency=rng.choices(["normal", "urgent"], [0.8, 0.2])[0],
-                    description=rng.choice(["需要助餐服务", "希望有人定期陪伴聊天", "需要上门理发", "子女不在身边，需要就医陪诊",
-                                            "孩子课后无人辅导", "申请临时救助"]),
-                    status=status, raised_on=visit.visited_on,
-                    close_reason="已链接助餐点" if status == "met" else "",
-                    closed_on=today if status == "met" else None)
+    visited = [r for r in residents if r.risk != "low" and rng.random() < 0.5]
+    visits = Visit.objects.bulk_create([
+        Visit(resident=r, community=community, risk=r.risk, findings=rng.choice(FINDINGS),
+              visited_on=r.last_visit_on or today - datetime.timedelta(days=rng.randrange(1, 60)))
+        for r in visited])
+    needs = []
+    for r, visit in zip(visited, visits, strict=True):
+        if rng.random() < 0.6:
+            status = rng.choices(["open", "matched", "in_service", "met"], [0.35, 0.2, 0.25, 0.2])[0]
+            needs.append(Need(
+                resident=r, community=community, visit=visit, source="visit", category=rng.choice(categories),
+                urgency=rng.choices(["normal", "urgent"], [0.8, 0.2])[0], description=rng.choice(NEEDS),
+                status=status, raised_on=visit.visited_on, close_reason="已链接助餐点" if status == "met" else "",
+                closed_on=today if status == "met" else None))
+    Need.objects.bulk_create(needs)
