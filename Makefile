@@ -68,6 +68,7 @@ bench: install assets keys
 	$(BIN)/python bench/station_list.py
 	$(BIN)/python bench/people_import.py
 	$(BIN)/python bench/resident_list.py
+	$(BIN)/python bench/people_export.py
 
 clean:
 	rm -rf $(VENV) node_modules wushe/static/vendor var/static
