@@ -35,7 +35,7 @@ from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
 from wushe.core.divisions import Level
 from wushe.core.models import Agency, Division, Room, Station
 from wushe.people import services as people_services
-from wushe.people.models import ImportJob, Need, Resident, TransferRequest, Visit
+from wushe.people.models import ImportJob, Need, Resident, Survey, TransferRequest, Visit
 
 # --- the routes ---------------------------------------------------------------------------------
 
@@ -71,6 +71,7 @@ class Place:
     id_number: str = field(init=False)
     need: Need = field(init=False)
     transfer: TransferRequest = field(init=False)
+    survey: Survey = field(init=False)
     # Who asks for the place's import job: an import is its uploader's (and their managers').
     asking: User | None = field(init=False, default=None)
     jobs: dict = field(init=False, default_factory=dict)
@@ -95,6 +96,10 @@ class Place:
         self.transfer = TransferRequest.objects.create(
             resident=self.resident, to_station=self.station, to_community=self.community,
             requested_by=self.member, reason="已迁入")
+        self.survey = people_services.survey_create(
+            actor=self.member, station=self.station, title=f"{self.key}助餐需求调查", intro="",
+            questions=[{"text": "是否需要助餐", "kind": "single", "options": "需要\n不需要",
+                        "need_option": "需要", "need_category": Need.Category.CARE}])
         self.import_job()
 
     def import_job(self, uploader: User | None = None) -> ImportJob:
@@ -129,6 +134,7 @@ class Place:
             sorted(ImportJob.objects.filter(station=self.station).values_list("pk", "status", "all_or_nothing")),
             sorted(TransferRequest.objects.filter(resident=self.resident).values_list("pk", "status")),
             Resident.objects.filter(pk=self.resident.pk).exists(),
+            self.survey.responses.count(),
         )
 
 
@@ -214,6 +220,10 @@ MATRIX: dict[str, Route] = {
                                    lambda p: {}),
     "people:transfer_decide": Route(lambda p: {"pk": p.transfer.pk}, ("POST",),
                                     lambda p: {"decision": "decline", "note": "不在本辖区"}),
+    "people:survey": Route(lambda p: {"pk": p.survey.pk}),
+    "people:survey_respond": Route(lambda p: {"pk": p.survey.pk}, ("GET", "POST"),
+                                   lambda p: {"community": p.community.code,
+                                              f"q{p.survey.questions.get().pk}": "不需要"}),
     "people:import_job": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_errors": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_apply": Route(lambda p: {"pk": p.import_job(p.asking).pk}, ("POST",), lambda p: {"mode": "all"}),

@@ -210,7 +210,8 @@ _DETAIL_LABELS = {
     "place": _("范围"), "by_admin": _("管理员设置"), "login": _("登录名"),
     "username": _("登录名"),  # failed sign-ins recorded before logins were masked
     "query": _("查询条件"), "rows": _("行数"), "enrolled": _("新绑定"),
-    "closed_on": _("撤销日期"), "status": _("状态"),
+    "closed_on": _("撤销日期"), "status": _("状态"), "questions": _("题目数"), "raised_needs": _("登记需求数"),
+    "merged": _("合并的档案"), "filled": _("补充的信息"), "step": _("步骤"),
 }
 _DETAIL_VALUES = {"view not marked": _("页面未声明访问规则")}
 def _model_field(entry: AuditEntry, key: str):
@@ -224,9 +225,11 @@ def _model_field(entry: AuditEntry, key: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    # Reverse relations (a survey's "questions") have no label of their own.
+    return field if getattr(field, "concrete", False) else None
 
 
 def _detail_value(key: str, value, field) -> str:

@@ -152,3 +152,49 @@ class TransferRequestForm(forms.Form):
 
     def clean_id_number(self):
         return normalize_id_number(self.cleaned_data["id_number"])
+
+
+class SurveyForm(forms.Form):
+    station = forms.ModelChoiceField(queryset=None, label=_("站点"))
+    title = forms.CharField(label=_("问卷标题"), max_length=100)
+    intro = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("题目"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("题型"), choices=[("single", _("单选")), ("multiple", _("多选")),
+                                                      ("text", _("填空"))])
+    options = forms.CharField(label=_("选项（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    need_option = forms.CharField(label=_("选择此项时登记需求"), max_length=50, required=False)
+    need_category = forms.ChoiceField(label=_("需求类别"), required=False,
+                                      choices=[("", "—")] + list(Need.Category.choices))
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=5, max_num=30)
+
+
+def response_form(survey, *, residents, communities, data=None):
+    """A form with one field per question of the survey."""
+    fields = {
+        "resident": forms.ModelChoiceField(residents, label=_("服务对象（可选）"), required=False),
+        "community": forms.ModelChoiceField(communities, label=_("社区/村"), required=False,
+                                            help_text=_("未选择服务对象时必填。")),
+    }
+    for q in survey.questions.all():
+        choices = [(o, o) for o in q.option_list]
+        label = f"{q.order}. {q.text}"
+        if q.kind == "single":
+            fields[f"q{q.pk}"] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
+        elif q.kind == "multiple":
+            fields[f"q{q.pk}"] = forms.MultipleChoiceField(label=label, choices=choices,
+                                                           widget=forms.CheckboxSelectMultiple)
+        else:
+            fields[f"q{q.pk}"] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    form_class = type("SurveyResponseForm", (forms.Form,), fields)
+    form = form_class(data)
+    form.fields["community"].label_from_instance = lambda d: d.short_name
+    return form

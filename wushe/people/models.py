@@ -448,3 +448,91 @@ class TransferRequest(models.Model):
     def scope_code(self) -> str:
         """The keeping side decides, so the request lives where the file is."""
         return self.resident.community_id
+
+
+class Survey(models.Model):
+    """A needs questionnaire (需求调研问卷) a station runs; answers can raise needs."""
+
+    station = models.ForeignKey("core.Station", verbose_name=_("站点"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("问卷标题"), max_length=100)
+    intro = models.TextField(_("说明"), blank=True)
+    active = models.BooleanField(_("收集中"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("需求调研问卷")
+        verbose_name_plural = _("需求调研问卷")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:survey", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        return self.station.division_id
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("单选")
+        MULTIPLE = "multiple", _("多选")
+        TEXT = "text", _("填空")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    text = models.CharField(_("题目"), max_length=200)
+    kind = models.CharField(_("题型"), max_length=8, choices=Kind.choices, default=Kind.SINGLE)
+    options = models.TextField(_("选项"), blank=True, help_text=_("每行一个选项；填空题留空。"))
+    need_option = models.CharField(_("选择此项时登记需求"), max_length=50, blank=True,
+                                   help_text=_("例如“需要”；留空表示此题不产生需求。"))
+    need_category = models.CharField(_("产生的需求类别"), max_length=12, choices=Need.Category.choices, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def option_list(self) -> list[str]:
+        return [o.strip() for o in self.options.splitlines() if o.strip()]
+
+    def clean(self) -> None:
+        if self.kind != self.Kind.TEXT and len(self.option_list) < 2:
+            raise ValidationError({"options": _("选择题至少需要两个选项（每行一个）。")})
+        if self.need_option and self.need_option not in self.option_list:
+            raise ValidationError({"need_option": _("“%(o)s”不是本题的选项。") % {"o": self.need_option}})
+        if bool(self.need_option) != bool(self.need_category):
+            raise ValidationError({"need_category": _("登记需求的选项和需求类别须同时填写。")})
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    resident = models.ForeignKey(Resident, verbose_name=_("服务对象"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    community = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+    @property
+    def scope_code(self) -> str:
+        return self.community_id
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField()  # chosen options joined by "\n", or the text written
+
+    def __str__(self) -> str:
+        return self.value[:30]

@@ -251,3 +251,48 @@ def transfer_get(*, user, pk: int):
         raise Http404
     check(user, Action.PERSON_VIEW, transfer)
     return transfer
+
+
+def survey_list(*, user):
+    from wushe.people.models import Survey
+
+    return (Survey.objects.filter(within_any("station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
+            .select_related("station").annotate(n=Count("responses")).order_by("-created_at"))
+
+
+def survey_get(*, user, pk: int):
+    from wushe.people.models import Survey
+
+    survey = Survey.objects.select_related("station__division").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    check(user, Action.PERSON_VIEW, survey)
+    return survey
+
+
+@dataclass
+class QuestionSummary:
+    question: object
+    counts: list[tuple[str, int, float]]  # option, answers, percent of responses
+    texts: list[str]
+
+
+def survey_summary(*, survey) -> tuple[int, list[QuestionSummary]]:
+    """Answers counted per option (a multiple choice counts each option chosen)."""
+    from wushe.people.models import SurveyAnswer
+
+    total = survey.responses.count()
+    summaries = []
+    for question in survey.questions.all():
+        values = SurveyAnswer.objects.filter(question=question).values_list("value", flat=True)
+        if question.kind == question.Kind.TEXT:
+            summaries.append(QuestionSummary(question, [], list(values.order_by("-id")[:20])))
+            continue
+        tally = dict.fromkeys(question.option_list, 0)
+        for value in values.iterator():
+            for option in value.split("\n"):
+                if option in tally:
+                    tally[option] += 1
+        summaries.append(QuestionSummary(
+            question, [(o, n, n * 100 / total if total else 0) for o, n in tally.items()], []))
+    return total, summaries

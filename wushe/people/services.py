@@ -308,3 +308,72 @@ def resident_merge(*, actor, keep: Resident, other: Resident, request=None) -> R
                      detail={"merged": other.pk, "filled": filled})
         other.delete()
     return keep
+
+
+# --- needs surveys (需求调研问卷) -------------------------------------------------------------
+
+def survey_create(*, actor, station, title: str, intro: str, questions: list[dict], request=None):
+    from wushe.people.models import Survey, SurveyQuestion
+
+    check(actor, Action.PERSON_VIEW, station)
+    if not title.strip():
+        raise ValidationError({"title": _("请填写问卷标题。")})
+    if not questions:
+        raise ValidationError(_("问卷至少需要一道题。"))
+    built = []
+    for number, data in enumerate(questions, start=1):
+        question = SurveyQuestion(order=number, **data)
+        try:
+            question.full_clean(exclude=["survey"])
+        except ValidationError as exc:
+            raise ValidationError(_("第 %(n)d 题：%(e)s") % {"n": number, "e": "；".join(exc.messages)}) from exc
+        built.append(question)
+    with transaction.atomic():
+        survey = Survey.objects.create(station=station, title=title.strip(), intro=intro, created_by=actor)
+        for question in built:
+            question.survey = survey
+        SurveyQuestion.objects.bulk_create(built)
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=survey,
+                     detail={"questions": len(built)})
+    return survey
+
+
+def survey_respond(*, actor, survey, community, resident=None, answers: dict, request=None):
+    """Record one questionnaire (entered by staff); answers that ask for help raise needs."""
+    from wushe.people.models import SurveyAnswer, SurveyQuestion, SurveyResponse
+
+    check(actor, Action.PERSON_VIEW, survey)
+    if not survey.active:
+        raise ValidationError(_("该问卷已停止收集。"))
+    if resident is not None:
+        check(actor, Action.PERSON_VIEW, resident)
+        community = resident.community
+    check(actor, Action.PERSON_VIEW, community)
+    rows, raised = [], []
+    for question in survey.questions.all():
+        value = answers.get(question.pk)
+        chosen = value if isinstance(value, list) else ([value] if value else [])
+        if question.kind != SurveyQuestion.Kind.TEXT:
+            if not chosen:
+                raise ValidationError({f"q{question.pk}": _("请回答第 %(n)d 题。") % {"n": question.order}})
+            unknown = [c for c in chosen if c not in question.option_list]
+            if unknown:
+                raise ValidationError({f"q{question.pk}": _("“%(v)s”不是第 %(n)d 题的选项。") % {
+                    "v": unknown[0], "n": question.order}})
+        if chosen:
+            rows.append((question, "\n".join(chosen)))
+            if question.need_option and question.need_option in chosen:
+                raised.append(question)
+    with transaction.atomic():
+        response = SurveyResponse.objects.create(survey=survey, resident=resident, community=community,
+                                                 entered_by=actor)
+        SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, question=q, value=v) for q, v in rows])
+        for question in raised:
+            need_create(actor=actor, request=request, data={
+                "resident": resident, "community_id": community.code, "source": Need.Source.SURVEY,
+                "category": question.need_category,
+                "description": _("问卷“%(s)s”：%(q)s——%(a)s") % {"s": survey.title, "q": question.text,
+                                                               "a": question.need_option}})
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=response,
+                     object_label=survey.title, detail={"raised_needs": len(raised)})
+    return response

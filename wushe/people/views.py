@@ -16,6 +16,7 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import can
 from wushe.core import audit
 from wushe.core.access import requires
+from wushe.core.divisions import within
 from wushe.core.exports import xlsx_response
 from wushe.core.models import AuditEntry
 from wushe.core.views import error_text, form_errors_from
@@ -24,9 +25,12 @@ from wushe.people.filters import ResidentFilter
 from wushe.people.forms import (
     NeedForm,
     NeedStatusForm,
+    QuestionFormSet,
     ResidentForm,
+    SurveyForm,
     TransferRequestForm,
     VisitForm,
+    response_form,
 )
 from wushe.people.models import Need
 from wushe.people.tables import ResidentTable
@@ -297,3 +301,62 @@ def transfer_decide(request, pk):
     else:
         messages.success(request, _("转移申请已处理。"))
     return redirect("people:transfers")
+
+
+# --- needs surveys ------------------------------------------------------------------------------
+
+@requires(Action.PERSON_VIEW)
+def survey_list(request):
+    return render(request, "people/survey_list.html", {"surveys": selectors.survey_list(user=request.user)})
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def survey_create(request):
+    form = SurveyForm(request.POST or None, stations=selectors.stations_for(user=request.user))
+    questions = QuestionFormSet(request.POST or None, prefix="q")
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
+        items = [{k: v for k, v in q.items()} for q in questions.cleaned_data if q.get("text")]
+        try:
+            survey = services.survey_create(actor=request.user, station=form.cleaned_data["station"],
+                                            title=form.cleaned_data["title"], intro=form.cleaned_data["intro"],
+                                            questions=items, request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("问卷已创建。"))
+            return redirect(survey)
+    return render(request, "people/survey_form.html", {"form": form, "questions": questions})
+
+
+@requires(Action.PERSON_VIEW)
+def survey_detail(request, pk):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    total, summaries = selectors.survey_summary(survey=survey)
+    return render(request, "people/survey_detail.html", {"survey": survey, "total": total, "summaries": summaries})
+
+
+@requires(Action.PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def survey_respond(request, pk):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    form = response_form(survey, residents=selectors.resident_list(user=request.user).filter(
+                             within("community_id", survey.station.division.prefix)).order_by("name"),
+                         communities=selectors.communities_for(user=request.user).filter(
+                             within("code", survey.station.division.prefix)),
+                         data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        answers = {q.pk: data.get(f"q{q.pk}") for q in survey.questions.all()}
+        try:
+            if not data["resident"] and not data["community"]:
+                raise ValidationError({"community": _("请选择服务对象或社区/村。")})
+            services.survey_respond(actor=request.user, survey=survey, resident=data["resident"],
+                                    community=data["community"], answers=answers, request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("答卷已保存。"))
+            return redirect(survey)
+    return render(request, "core/form_page.html", {"form": form, "title": _("录入答卷"), "subtitle": survey.title,
+                                                   "cancel_url": survey.get_absolute_url()})
