@@ -7,22 +7,14 @@ centre, whose scope holds on the order of 100,000 residents.
 """
 
 import io
-import os
 import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
-OUT.mkdir(exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushe.settings")
-os.environ["WUSHE_DEMO"] = "1"
+from common import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("bench.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count  # noqa: E402

@@ -16,15 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
-OUT.mkdir(exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench_people.sqlite3'}")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushe.settings")
-os.environ["WUSHE_DEMO"] = "1"
+from common import OUT, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("bench_people.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402

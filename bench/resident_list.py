@@ -8,20 +8,12 @@ Targets: list p95 ≤ 100 ms and ≤ 3× its raw SQL; search p95 ≤ 150 ms.
 """
 
 import os
-import statistics
 import sys
 import time
-from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
-OUT.mkdir(exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushe.settings")
-os.environ["WUSHE_DEMO"] = "1"
+from common import p50, p95, replayer, setup, timed
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -38,18 +30,7 @@ from wushe.people.models import Resident, Tag  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 
 
-def timed(fn):
-    fn()
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
-
-def p95(samples):
-    return statistics.quantiles(samples, n=20)[-1]
 
 
 def main() -> int:
@@ -86,18 +67,12 @@ def main() -> int:
             client.get(url)
         statements = [q["sql"] for q in ctx.captured_queries]
 
-        def replay(statements=statements):
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                    cursor.fetchall()
-
-        raw = timed(replay)
-        page = timed(lambda url=url: client.get(url))
-        ratio = statistics.median(page) / statistics.median(raw)
+        raw = timed(replayer(statements), RUNS)
+        page = timed(lambda url=url: client.get(url), RUNS)
+        ratio = p50(page) / p50(raw)
         worst_ratio = max(worst_ratio, ratio)
-        print(f"  {label:<30} page p50 {statistics.median(page):6.1f} ms p95 {p95(page):6.1f} ms | "
-              f"raw SQL ({len(statements)} statements) p50 {statistics.median(raw):6.1f} ms | ratio {ratio:4.1f}×")
+        print(f"  {label:<30} page p50 {p50(page):6.1f} ms p95 {p95(page):6.1f} ms | "
+              f"raw SQL ({len(statements)} statements) p50 {p50(raw):6.1f} ms | ratio {ratio:4.1f}×")
     print(f"worst ratio page / raw SQL: {worst_ratio:.1f}×   (target ≤ 3×; p95 targets 100 ms list, 150 ms search)")
     return 0
 

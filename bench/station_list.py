@@ -14,20 +14,12 @@ p95 ≤ 100 ms.
 """
 
 import os
-import statistics
 import sys
 import time
-from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
-OUT.mkdir(exist_ok=True)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushe.settings")
-os.environ["WUSHE_DEMO"] = "1"
+from common import p50, p95, replayer, setup, timed
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -43,18 +35,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "60"))
 SCOPE = "510100000000"  # 成都市
 
 
-def timed(fn, runs=RUNS) -> list[float]:
-    fn()  # warm caches
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
-
-def p95(samples):
-    return statistics.quantiles(samples, n=20)[-1]
 
 
 def main() -> int:
@@ -83,24 +64,16 @@ def main() -> int:
     print(f"页面 page: {url} as 民政管理 of 成都 — {in_scope:,} stations in scope, "
           f"{len(all_sql)} statements, {len(station_sql)} on stations")
 
-    def replay(statements):
-        def run():
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                    cursor.fetchall()
-        return run
-
-    raw_list = timed(replay(station_sql))
-    raw_all = timed(replay(all_sql))
-    page = timed(lambda: client.get(url))
+    raw_list = timed(replayer(station_sql), RUNS)
+    raw_all = timed(replayer(all_sql), RUNS)
+    page = timed(lambda: client.get(url), RUNS)
 
     rows = [("raw SQL: station list (count + page)", raw_list), ("raw SQL: every statement of the page", raw_all),
             ("page through Django", page)]
     for label, s in rows:
-        print(f"  {label:<42} p50 {statistics.median(s):7.2f} ms   p95 {p95(s):7.2f} ms")
-    ratio_list = statistics.median(page) / statistics.median(raw_list)
-    ratio_all = statistics.median(page) / statistics.median(raw_all)
+        print(f"  {label:<42} p50 {p50(s):7.2f} ms   p95 {p95(s):7.2f} ms")
+    ratio_list = p50(page) / p50(raw_list)
+    ratio_all = p50(page) / p50(raw_all)
     print(f"ratio page / raw station SQL (p50): {ratio_list:.1f}×")
     print(f"ratio page / raw SQL of all its statements (p50): {ratio_all:.1f}×   (target ≤ 3×)")
     print(f"page p95: {p95(page):.1f} ms   (target ≤ 100 ms)")
