@@ -91,7 +91,8 @@ def test_registering_someone_kept_elsewhere_points_to_a_transfer(people, net, mo
 def test_a_transfer_request_reveals_nothing_and_the_keeper_decides(people, net, moved, login):
     person, number = moved
     asker = login(people["worker"])
-    response = asker.post("/people/transfers/new/", {"id_number": number, "to_station": net.station_a.pk,
+    response = asker.post("/people/transfers/new/", {"kind": "transfer", "id_number": number,
+                                                     "to_station": net.station_a.pk,
                                                      "to_community": net.community_a1.pk, "reason": "已迁入西园新村"})
     assert response.status_code == 302
     transfer = TransferRequest.objects.get()
@@ -165,3 +166,31 @@ def test_outsiders_cannot_decide(people, net, moved):
     with pytest.raises(PermissionDenied):
         services.transfer_decide(actor=people["head"], transfer=transfer, approve=True)
     assert Visit.objects.count() == 0
+
+
+def test_a_shared_file_can_be_read_but_not_changed(people, net, moved, login):
+    person, number = moved
+    transfer = services.transfer_request(actor=people["worker"], id_number=number, to_station=net.station_a,
+                                         to_community=net.community_a1, reason="两站共同服务", kind="share")
+    from tests.factories import user
+    from wushe.accounts.roles import Role
+
+    head_b = user("head_b3", Role.HEAD, station=net.station_b)
+    services.transfer_decide(actor=head_b, transfer=transfer, approve=True)
+    person.refresh_from_db()
+    assert person.station_id == net.station_b.pk, "sharing does not move the file"
+
+    reader = login(people["worker"])
+    page = reader.get(f"/people/{person.pk}/").content.decode()
+    assert "赵奶奶" in page and "只读" in page
+    assert f"/people/{person.pk}/edit/" not in page
+    assert AuditEntry.objects.filter(action="viewed", object_id=str(person.pk), actor=people["worker"]).exists()
+    assert "赵奶奶" in reader.get("/people/transfers/").content.decode()
+    # Every write stays with the keeping station.
+    assert reader.get(f"/people/{person.pk}/edit/").status_code == 404
+    assert reader.post(f"/people/{person.pk}/visits/new/", {}).status_code == 404
+    assert reader.post(f"/people/{person.pk}/reveal/id_number/").status_code == 404
+    # A station it was not shared with still sees nothing.
+    other = user("other_worker", Role.WORKER, station=net.other_station)
+    reader.force_login(other)
+    assert reader.get(f"/people/{person.pk}/").status_code == 404

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wushe.core.pii import normalize_id_number, normalize_mobile
-from wushe.people.models import Need, Resident, Tag, Visit
+from wushe.people.models import Need, Resident, Tag, TransferRequest, Visit
 
 # Encrypted fields: never shown back in a form; blank on an edit means "keep".
 SECRET_FIELDS = ("id_number", "mobile", "guardian_phone")
@@ -139,6 +139,8 @@ class ImportUploadForm(forms.Form):
 
 
 class TransferRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("申请类型"), choices=TransferRequest.Kind.choices,
+                             help_text=_("迁入本辖区请选“转移档案”；两站共同服务请选“共享查看”（只读）。"))
     id_number = forms.CharField(label=_("身份证号"), max_length=24)
     to_station = forms.ModelChoiceField(queryset=None, label=_("申请站点"))
     to_community = forms.ModelChoiceField(queryset=None, label=_("迁入社区/村"))

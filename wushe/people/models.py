@@ -409,8 +409,13 @@ class ImportJob(models.Model):
 
 
 class TransferRequest(models.Model):
-    """A station asks the station keeping a resident's file to hand it over (转移档案),
-    when the person has moved into the asking station's area."""
+    """A station asks the station keeping a resident's file to hand it over (转移档案), when
+    the person has moved into its area, or to share it for reading (共享查看), when both
+    serve the same person."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("转移档案")
+        SHARE = "share", _("共享查看")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待处理")
@@ -418,6 +423,7 @@ class TransferRequest(models.Model):
         DECLINED = "declined", _("已拒绝")
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="transfer_requests")
+    kind = models.CharField(_("申请类型"), max_length=8, choices=Kind.choices, default=Kind.TRANSFER)
     to_station = models.ForeignKey("core.Station", verbose_name=_("申请站点"), on_delete=models.PROTECT,
                                    related_name="+")
     to_community = models.ForeignKey("core.Division", verbose_name=_("迁入社区/村"), on_delete=models.PROTECT,
@@ -536,3 +542,18 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.value[:30]
+
+
+class ResidentShare(models.Model):
+    """Read access to a file for a station outside its scope, granted by the keeping station."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="shares")
+    station = models.ForeignKey("core.Station", on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resident", "station"], name="one_share_per_station")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} ↔ {self.station_id}"

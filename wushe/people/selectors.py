@@ -296,3 +296,26 @@ def survey_summary(*, survey) -> tuple[int, list[QuestionSummary]]:
         summaries.append(QuestionSummary(
             question, [(o, n, n * 100 / total if total else 0) for o, n in tally.items()], []))
     return total, summaries
+
+
+def resident_get_for_reading(*, user, pk: int) -> tuple[Resident, bool]:
+    """A file the user may read: inside their scope, or shared with a station of theirs.
+    Returns (resident, shared); every write goes through ``resident_get`` instead."""
+    resident = Resident.objects.select_related("community", "station__division", "household").filter(pk=pk).first()
+    if resident is None:
+        raise Http404
+    from wushe.accounts.scope import can
+
+    if can(user, Action.PERSON_VIEW, resident):
+        return resident, False
+    if shared_with(user=user).filter(resident=resident).exists():
+        return resident, True
+    raise Http404
+
+
+def shared_with(*, user):
+    """Files other stations shared with the stations of the user's scope (read only)."""
+    from wushe.people.models import ResidentShare
+
+    return (ResidentShare.objects.filter(within_any("station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
+            .select_related("resident__community", "station").order_by("-granted_at"))

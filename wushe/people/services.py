@@ -214,7 +214,8 @@ def visit_record(*, actor, resident: Resident, data: dict, needs=(), request=Non
 
 # --- transfers between stations (转移档案) -------------------------------------------------
 
-def transfer_request(*, actor, id_number: str, to_station, to_community, reason: str, request=None):
+def transfer_request(*, actor, id_number: str, to_station, to_community, reason: str, kind: str = "transfer",
+                     request=None):
     """Ask the station keeping this person's file to hand it over. The asker learns
     nothing about the person beyond what they already typed."""
     from wushe.core.pii import hash_lookup
@@ -232,7 +233,7 @@ def transfer_request(*, actor, id_number: str, to_station, to_community, reason:
     if can(actor, Action.PERSON_VIEW, resident):
         raise ValidationError({"id_number": _("该档案已在您的工作范围内，无需申请。")})
     transfer = TransferRequest(resident=resident, to_station=to_station, to_community=to_community,
-                               requested_by=actor, reason=reason.strip())
+                               requested_by=actor, reason=reason.strip(), kind=kind)
     try:
         with transaction.atomic():
             transfer.save()
@@ -258,7 +259,12 @@ def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=N
         transfer.status = TransferRequest.Status.APPROVED if approve else TransferRequest.Status.DECLINED
         transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
         transfer.save()
-        if approve:
+        if approve and transfer.kind == TransferRequest.Kind.SHARE:
+            from wushe.people.models import ResidentShare
+
+            ResidentShare.objects.get_or_create(resident=resident, station=transfer.to_station,
+                                                defaults={"granted_by": actor})
+        elif approve:
             before = (resident.station.name, resident.community.name)
             resident.station, resident.community = transfer.to_station, transfer.to_community
             resident.household, resident.relation = None, ""

@@ -118,7 +118,7 @@ def resident_edit(request, pk):
 
 @requires(Action.PERSON_VIEW)
 def resident_detail(request, pk):
-    resident = selectors.resident_get(user=request.user, pk=pk)
+    resident, shared = selectors.resident_get_for_reading(user=request.user, pk=pk)
     services.resident_file_opened(actor=request.user, resident=resident, request=request)
     household = selectors.household_members(user=request.user, resident=resident)
     return render(request, "people/resident_detail.html", {
@@ -128,6 +128,7 @@ def resident_detail(request, pk):
         "visits": selectors.resident_visits(resident=resident),
         "need_form": NeedForm(),
         "status_choices": Need.Status.choices,
+        "shared": shared,
         "can_reveal": can(request.user, Action.PERSON_REVEAL, resident),
         "can_manage": can(request.user, Action.USER_MANAGE, resident),
     })
@@ -265,6 +266,7 @@ def resident_merge(request, pk, other_pk):
 @requires(Action.PERSON_VIEW)
 def transfers(request):
     return render(request, "people/transfers.html", {
+        "shares": selectors.shared_with(user=request.user)[:100],
         "incoming": selectors.transfers_incoming(user=request.user)[:100],
         "outgoing": selectors.transfers_outgoing(user=request.user)[:100],
     })
@@ -279,13 +281,14 @@ def transfer_create(request):
         data = form.cleaned_data
         try:
             services.transfer_request(actor=request.user, id_number=data["id_number"], to_station=data["to_station"],
-                                      to_community=data["to_community"], reason=data["reason"], request=request)
+                                      to_community=data["to_community"], reason=data["reason"], kind=data["kind"],
+                                      request=request)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
             messages.success(request, _("已向建档站点提出转移申请，对方处理后可在此查看结果。"))
             return redirect("people:transfers")
-    return render(request, "core/form_page.html", {"form": form, "title": _("申请转移档案"),
+    return render(request, "core/form_page.html", {"form": form, "title": _("申请转移或共享档案"),
                                                    "cancel_url": reverse("people:transfers")})
 
 
