@@ -100,7 +100,7 @@ def test_list_shape_and_masked_fields(api, people, wang, li, tag):
     assert item["community_name"] == "西园新村社区居委会"
     assert item["station_id"] == wang.station_id
     assert item["sex"] == "male"
-    assert item["birth_date"] == "1940-05-12"
+    assert "birth_date" not in item  # with the masked ID it would be the full number
     assert item["age"] == wang.age()
     assert item["id_number_masked"] == ID_A[:6] + "********" + ID_A[-4:]
     assert item["mobile_masked"] == "139****0001"
@@ -139,7 +139,7 @@ def test_needs_and_visits_are_scoped(api, people, wang, li):
     caller = api(people["worker_b"])
     assert [n["resident_name"] for n in caller.get("/api/v1/needs").json()["items"]] == ["李小妹"]
     assert caller.get("/api/v1/visits").json() == {"items": [], "count": 0}
-    assert caller.get("/api/v1/visits", resident=wang.pk).json()["count"] == 0
+    assert caller.get("/api/v1/visits", resident=wang.pk).status_code == 404
     response = caller.post(f"/api/v1/needs/{need.pk}/status", {"status": "matched"})
     assert response.status_code == 404
     need.refresh_from_db()
@@ -250,7 +250,7 @@ def test_create(api, people, net, tag):
     body = response.json()
     assert body["name"] == "赵奶奶"
     assert body["sex"] == "female"
-    assert body["birth_date"] == "1938-01-20"
+    assert "birth_date" not in body and body["age"] > 80
     assert body["community_code"] == net.community_a2.code
     assert body["tags"] == ["独居老人"]
     assert body["mobile_masked"] == "139****0009"

@@ -37,7 +37,7 @@ def test_duplicates_are_scoped(people, twins):
 
 def test_merge_keeps_everything_of_both(people, twins, login):
     keep, other, number, phone = twins
-    response = login(people["worker"]).post(f"/people/{keep.pk}/merge/{other.pk}/")
+    response = login(people["head"]).post(f"/people/{keep.pk}/merge/{other.pk}/")
     assert response.status_code == 302
     keep.refresh_from_db()
     assert not Resident.objects.filter(pk=other.pk).exists()
@@ -49,7 +49,7 @@ def test_merge_keeps_everything_of_both(people, twins, login):
 
 def test_merge_moves_the_id_number_when_only_the_duplicate_has_it(people, twins):
     with_id, without_id, number, _phone = twins
-    services.resident_merge(actor=people["worker"], keep=without_id, other=with_id)
+    services.resident_merge(actor=people["head"], keep=without_id, other=with_id)
     without_id.refresh_from_db()
     assert without_id.id_number == number
     assert Resident.objects.filter(id_number_hash=without_id.id_number_hash).count() == 1
@@ -60,12 +60,12 @@ def test_two_different_id_numbers_are_never_merged(people, net):
     b = factories.resident("李四", station=net.station_a, community=net.community_a1,
                            id_number=factories.id_number(male=False))
     with pytest.raises(ValidationError, match="身份证号不同"):
-        services.resident_merge(actor=people["worker"], keep=a, other=b)
+        services.resident_merge(actor=people["head"], keep=a, other=b)
 
 
 def test_merge_across_scopes_is_404(people, net, login, twins):
     outsider = factories.resident("王大爷", station=net.station_b, community=net.community_b1)
-    response = login(people["worker"]).post(f"/people/{twins[0].pk}/merge/{outsider.pk}/")
+    response = login(people["head"]).post(f"/people/{twins[0].pk}/merge/{outsider.pk}/")
     assert response.status_code == 404
     assert Resident.objects.filter(pk=outsider.pk).exists()
 
@@ -194,3 +194,36 @@ def test_a_shared_file_can_be_read_but_not_changed(people, net, moved, login):
     other = user("other_worker", Role.WORKER, station=net.other_station)
     reader.force_login(other)
     assert reader.get(f"/people/{person.pk}/").status_code == 404
+
+
+def test_a_social_worker_cannot_merge(people, twins):
+    with pytest.raises(PermissionDenied):
+        services.resident_merge(actor=people["worker"], keep=twins[0], other=twins[1])
+
+
+def test_files_of_different_names_and_phones_are_not_merged(people, net):
+    a = factories.resident("甲", station=net.station_a, community=net.community_a1)
+    b = factories.resident("乙", station=net.station_a, community=net.community_a2)
+    with pytest.raises(ValidationError, match="不像同一个人"):
+        services.resident_merge(actor=people["head"], keep=a, other=b)
+    assert Resident.objects.filter(pk=b.pk).exists()
+
+
+def test_needs_and_visits_follow_a_transferred_file(people, net, moved):
+    person, number = moved
+    from tests.factories import user
+    from wushe.accounts.roles import Role
+    from wushe.people.models import Visit as VisitModel
+
+    keeper = factories.clerk(net.station_b)
+    services.need_create(actor=keeper, data={"resident": person, "category": Need.Category.CARE,
+                                             "description": "助餐", "source": Need.Source.HOTLINE})
+    VisitModel.objects.create(resident=person, community_id=person.community_id, findings="独居")
+    transfer = services.transfer_request(actor=people["worker"], id_number=number, to_station=net.station_a,
+                                         to_community=net.community_a1, reason="已迁入")
+    services.transfer_decide(actor=user("head_b9", Role.HEAD, station=net.station_b), transfer=transfer,
+                             approve=True)
+    assert selectors.need_list(user=keeper).count() == 0, "the old station no longer sees the needs"
+    assert selectors.visit_list(user=keeper).count() == 0
+    assert selectors.need_list(user=people["worker"]).filter(resident=person).count() == 1
+    assert selectors.visit_list(user=people["worker"]).filter(resident=person).count() == 1

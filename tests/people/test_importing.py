@@ -236,3 +236,29 @@ def test_template_download_has_chinese_headers(login, people):
     ws = load_workbook(BytesIO(response.content)).active
     assert [c.value for c in ws[1]][:3] == ["姓名", "身份证号", "手机号"]
     assert ws.data_validations.dataValidation, "choice columns offer drop-down lists"
+
+
+def test_a_gbk_csv_from_chinese_excel_is_read(people, tmp_path, options, net):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(f"姓名,身份证号,社区\n王大爷,{ID_WANG},{net.community_a1.name}\n".encode("gb18030"))
+    plan = plan_import(actor=people["worker"], path=path, options=options)
+    assert [r.data["name"] for r in plan.creates] == ["王大爷"]
+
+
+def test_a_job_that_hits_an_unexpected_error_ends_failed_and_drops_the_file(people, ledger, net, monkeypatch):
+    from wushe.people.tasks import plan_import_task
+
+    copy = ledger.with_name("copy.xlsx")
+    copy.write_bytes(ledger.read_bytes())
+    job = ImportJob.objects.create(user=people["worker"], station=net.station_a, source_name="x.xlsx",
+                                   file_path=str(copy))
+    monkeypatch.setattr(importing, "plan_import", mock.Mock(side_effect=OverflowError("boom")))
+    plan_import_task.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "意外错误" in job.error and "boom" not in job.error
+    assert not copy.exists(), "a ledger with plaintext IDs is not left behind"
+
+
+def test_an_absurd_excel_serial_date_is_a_row_error():
+    with pytest.raises(ValidationError):
+        importing.parse_date(1e12)

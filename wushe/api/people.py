@@ -188,7 +188,7 @@ class ResidentOut(Schema):
     id: int
     name: str
     sex: str
-    birth_date: datetime.date | None
+    # No birth date: it is exactly what the ID mask hides, so the two together are the full number.
     age: int | None
     community_code: str
     community_name: str
@@ -489,6 +489,7 @@ def resident_update(request, resident_id: int, payload: ResidentPatch):
 @paginate(Page)
 def resident_needs(request, resident_id: int):
     obj = _resident(request, resident_id)
+    services.resident_file_opened(actor=request.user, resident=obj, request=request)
     return selectors.resident_needs(resident=obj).select_related("resident")
 
 
@@ -550,6 +551,8 @@ def visits(request, resident: int | None = None):
     """Visits in the caller's scope, newest first; ``resident`` (id) narrows to one person."""
     qs = selectors.visit_list(user=request.user)
     if resident is not None:
+        # One person's visits are part of their file: reading them is a file view.
+        services.resident_file_opened(actor=request.user, resident=_resident(request, resident), request=request)
         qs = qs.filter(resident_id=resident)
     return qs.order_by("-visited_on", "-id")
 

@@ -33,6 +33,10 @@ class ResidentForm(forms.ModelForm):
         self.fields["station"].queryset = stations
         self.fields["community"].queryset = communities
         self.fields["community"].label_from_instance = lambda d: d.short_name
+        if self.instance.pk and self.instance.id_number:
+            # Read from the ID number; shown back it would complete the masked ID.
+            del self.fields["birth_date"]
+            del self.fields["sex"]
         if self.instance.pk:
             for name in SECRET_FIELDS:
                 value = getattr(self.instance, name)

@@ -84,6 +84,7 @@ def import_job(request, pk):
 @requires(Action.PERSON_VIEW)
 def import_errors(request, pk):
     job = _job(request, pk)
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=job, detail={"rows": len(job.issues)})
     return xlsx_response(f"导入问题行-{timezone.localdate():%Y%m%d}.xlsx", _("问题行"),
                          [_("行号"), _("列"), _("问题")], job.issues)
 

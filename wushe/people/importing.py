@@ -10,6 +10,7 @@ rows or only the good ones, as the user chose. Nothing is ever half-written.
 
 import csv
 import datetime
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ TEMPLATE_COLUMNS = ["name", "id_number", "mobile", "community", "address", "ethn
 LABELS = {f: spellings[0] for f, spellings in HEADERS.items()}
 LABELS["community"] = "社区/村"
 HEADER_SCAN_ROWS = 10
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
@@ -92,7 +94,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, list]]:
     """(row number, cells) for every row of the first sheet, streamed."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        # Ledgers saved by Excel on Chinese Windows are GB18030 (GBK), not UTF-8.
+        encoding = "utf-8-sig"
+        try:
+            with path.open(encoding=encoding) as f:
+                for _line in f:
+                    pass
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+        with path.open(encoding=encoding, newline="") as f:
             yield from enumerate(csv.reader(f), start=1)
         return
     if suffix not in (".xlsx", ".xlsm", ".xls"):
@@ -151,6 +161,8 @@ def parse_date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, (int, float)):
+        if not 1 <= value <= 80000:  # Excel serials of 1900-01-01 … 2119
+            raise ValidationError(_("日期“%(v)s”无法识别，请写成 2024-01-23。") % {"v": value})
         return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))  # Excel serial
     text = _text(value)
     match = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", text)
@@ -419,6 +431,21 @@ def _count_rows(path: Path) -> int:
     return sum(1 for _ in read_rows(path))
 
 
+def _fail(job, exc: Exception) -> None:
+    """End a job as failed: the user's own mistakes are named, anything else is logged and
+    reported plainly; the uploaded ledger (plaintext IDs) is deleted either way."""
+    from wushe.people.models import ImportJob
+
+    if isinstance(exc, (ImportFileError, ValidationError)):
+        message = "；".join(getattr(exc, "messages", [str(exc)]))
+    else:
+        logger.exception("import job %s failed", job.pk)
+        message = _("导入时出现意外错误，没有写入任何数据。请检查文件后重试，或联系管理员。")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message,
+                                               finished_at=timezone.now())
+    Path(job.file_path).unlink(missing_ok=True)
+
+
 def plan_job(job) -> None:
     """Check an uploaded ledger and store the summary and problems on the job."""
     from wushe.people.models import ImportJob
@@ -431,10 +458,8 @@ def plan_job(job) -> None:
             ImportJob.objects.filter(pk=job.pk).update(progress=min(99, rows * 100 // total))
 
         plan = plan_import(actor=job.user, path=path, options=_job_options(job), progress=progress)
-    except (ImportFileError, ValidationError) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error="；".join(getattr(exc, "messages", [str(exc)])),
-            finished_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the job must end, not hang
+        _fail(job, exc)
         return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.READY, progress=100, rows_read=plan.rows_read,
@@ -451,10 +476,8 @@ def apply_job(job) -> None:
         plan = plan_import(actor=job.user, path=Path(job.file_path), options=_job_options(job))
         result = apply_import(actor=job.user, plan=plan, all_or_nothing=job.all_or_nothing,
                               source=job.source_name)
-    except (ImportFileError, ValidationError) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error="；".join(getattr(exc, "messages", [str(exc)])),
-            finished_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the job must end, not hang
+        _fail(job, exc)
         return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE, created=result.created, updated=result.updated,

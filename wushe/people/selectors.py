@@ -156,7 +156,7 @@ class Version:
 
 # Encrypted values are compared but never shown, not even in the history.
 _HIDDEN_IN_HISTORY = {"id_number", "mobile", "id_number_hash", "mobile_hash", "id_suffix", "guardian_phone",
-                      "guardian_phone_hash"}
+                      "guardian_phone_hash", "birth_date", "sex"}  # birth date + masked ID = the full ID
 
 
 def resident_history(*, resident: Resident, limit: int = 100) -> list[Version]:

@@ -20,8 +20,9 @@ RESIDENT_FIELDS = (
     "relation", "living", "guardian_name", "guardian_phone", "disability_type", "disability_grade",
     "income", "risk", "visit_every_days", "consent_by", "consent_method", "consent_on", "note",
 )
-# Personal fields whose values never go into an audit entry, only the fact they changed.
-SECRET_FIELDS = {"id_number", "mobile", "guardian_phone"}
+# Fields whose old and new values may go into an audit entry; of every other field only the
+# fact that it changed is recorded.
+PLAIN_FIELDS = {"station", "community", "risk", "visit_every_days", "consent_by", "consent_method", "consent_on"}
 
 
 def pinyin_of(name: str) -> str:
@@ -56,7 +57,9 @@ def _apply(resident: Resident, data: dict) -> dict:
             continue
         old, new = getattr(resident, field, None), data[field]  # None: relation not set yet
         if (old or "") != (new or ""):
-            changed[field] = "已修改" if field in SECRET_FIELDS else [str(old or ""), str(new or "")]
+            # Values of personal fields stay out of the audit log (auditors read no personal
+            # data); managers see them in the file's change history.
+            changed[field] = [str(old or ""), str(new or "")] if field in PLAIN_FIELDS else "已修改"
             setattr(resident, field, new)
     return changed
 
@@ -110,6 +113,7 @@ def resident_update(*, actor, resident: Resident, data: dict, tags=None, request
 
 def _save_changes(actor, resident: Resident, changed: dict, tags, request) -> None:
     resident.save()
+    _records_follow(resident)
     if tags is not None:
         before = set(resident.tags.values_list("name", flat=True))
         resident.tags.set(tags)
@@ -118,6 +122,13 @@ def _save_changes(actor, resident: Resident, changed: dict, tags, request) -> No
             changed["tags"] = ["、".join(sorted(before)), "、".join(sorted(after))]
     if changed:
         audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=resident, detail=changed)
+
+
+def _records_follow(resident: Resident) -> None:
+    """Needs and visits live where the person lives: they move with the file, so the old
+    station stops seeing them and the new one finds them."""
+    resident.needs.exclude(community_id=resident.community_id).update(community_id=resident.community_id)
+    resident.visits.exclude(community_id=resident.community_id).update(community_id=resident.community_id)
 
 
 def resident_file_opened(*, actor, resident: Resident, request=None) -> None:
@@ -251,11 +262,13 @@ def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=N
     resident = transfer.resident
     if not can(actor, Action.USER_MANAGE, resident) or not can(actor, Action.PERSON_VIEW, resident):
         raise PermissionDenied(_("只有建档站点的站长或街道管理员可以处理转移申请。"))
-    if transfer.status != TransferRequest.Status.PENDING:
-        raise ValidationError(_("该申请已经处理过。"))
     if not approve and not note.strip():
         raise ValidationError({"decision_note": _("拒绝时请说明原因。")})
     with transaction.atomic():
+        # Locked and read again: a double click must not decide (or share) twice.
+        transfer = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
+        if transfer.status != TransferRequest.Status.PENDING:
+            raise ValidationError(_("该申请已经处理过。"))
         transfer.status = TransferRequest.Status.APPROVED if approve else TransferRequest.Status.DECLINED
         transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
         transfer.save()
@@ -269,6 +282,7 @@ def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=N
             resident.station, resident.community = transfer.to_station, transfer.to_community
             resident.household, resident.relation = None, ""
             resident.save(update_fields=["station", "community", "household", "relation"])
+            _records_follow(resident)
             audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=resident,
                          division_code=transfer.to_community.code,
                          detail={"station": [before[0], transfer.to_station.name],
@@ -291,20 +305,30 @@ def resident_merge(*, actor, keep: Resident, other: Resident, request=None) -> R
     check(actor, Action.PERSON_VIEW, other)
     if keep.pk == other.pk:
         raise ValidationError(_("不能把档案与自身合并。"))
+    if not (can(actor, Action.USER_MANAGE, keep) and can(actor, Action.USER_MANAGE, other)):
+        raise PermissionDenied(_("合并档案须由站长或街道管理员操作。"))
+    same_person = keep.name == other.name or (keep.mobile_hash and keep.mobile_hash == other.mobile_hash)
+    if not same_person:
+        raise ValidationError(_("两份档案的姓名和手机号都不同，不像同一个人，不能合并。"))
     if keep.id_number and other.id_number and keep.id_number != other.id_number:
         raise ValidationError(_("两份档案的身份证号不同，不是同一个人，不能合并。"))
     with transaction.atomic():
+        # Lock both files: two opposite merges at once must not bring a deleted file back.
+        locked = set(Resident.objects.select_for_update().filter(pk__in=[keep.pk, other.pk])
+                     .values_list("pk", flat=True))
+        if locked != {keep.pk, other.pk}:
+            raise ValidationError(_("其中一份档案已被合并或删除，请刷新页面。"))
         filled = {}
         moved_id = other.id_number if (other.id_number and not keep.id_number) else None
         for field in MERGE_FILL_FIELDS:
             if not getattr(keep, field) and getattr(other, field):
-                filled[field] = "已合并" if field in SECRET_FIELDS else str(getattr(other, field))
+                filled[field] = "已合并"  # the field, not its value: auditors read no personal data
                 setattr(keep, field, getattr(other, field))
         if moved_id:
             # The unique ID moves: clear it on the duplicate first.
             Resident.objects.filter(pk=other.pk).update(id_number="", id_number_hash="", id_suffix="")
-        other.needs.update(resident=keep)
-        other.visits.update(resident=keep)
+        other.needs.update(resident=keep, community_id=keep.community_id)
+        other.visits.update(resident=keep, community_id=keep.community_id)
         keep.tags.add(*other.tags.all())
         if not keep.has_consent and other.has_consent:
             keep.consent_by, keep.consent_method, keep.consent_on = other.consent_by, other.consent_method, other.consent_on

@@ -102,6 +102,8 @@ def resident_create(request):
 @require_http_methods(["GET", "POST"])
 def resident_edit(request, pk):
     resident = selectors.resident_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        services.resident_file_opened(actor=request.user, resident=resident, request=request)
     form = _resident_form(request, instance=resident)
     if request.method == "POST" and form.is_valid():
         try:
