@@ -262,3 +262,22 @@ def test_a_job_that_hits_an_unexpected_error_ends_failed_and_drops_the_file(peop
 def test_an_absurd_excel_serial_date_is_a_row_error():
     with pytest.raises(ValidationError):
         importing.parse_date(1e12)
+
+
+def test_unconfirmed_uploads_are_deleted_after_a_week(people, ledger, net):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    copy = ledger.with_name("old.xlsx")
+    copy.write_bytes(ledger.read_bytes())
+    old = ImportJob.objects.create(user=people["worker"], station=net.station_a, source_name="old.xlsx",
+                                   file_path=str(copy), status="ready",
+                                   created_at=timezone.now() - dt.timedelta(days=8))
+    fresh = ImportJob.objects.create(user=people["worker"], station=net.station_a, source_name="new.xlsx",
+                                     file_path=str(ledger), status="ready")
+    call_command("prune_imports")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status) == ("failed", "ready")
+    assert not copy.exists() and ledger.exists()
