@@ -509,3 +509,12 @@ def test_visit_defaults_to_today_and_the_current_risk(api, people, wang):
     assert response.status_code == 201
     assert response.json()["visited_on"] == str(timezone.localdate())
     assert response.json()["risk"] == wang.risk
+
+
+def test_a_child_without_an_id_number_is_registered_with_a_birth_date(api, people, net):
+    payload = new_resident(net, id_number="", mobile="", name="小明", birth_date=str(factories.years_ago(8)),
+                           sex="male", guardian_name="小明妈妈", consent_by="guardian")
+    response = api(people["worker"]).post("/api/v1/residents", payload)
+    assert response.status_code == 201, response.json()
+    assert response.json()["age"] in (7, 8)
+    assert "birth_date" not in response.json()

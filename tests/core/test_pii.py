@@ -450,3 +450,11 @@ def test_system_check_catches_missing_or_early_hash_field():
 
     assert [e.id for e in field(Missing, "mobile").check()] == ["wushe.pii.E001"]
     assert [e.id for e in field(Early, "mobile").check()] == ["wushe.pii.E002"]
+
+
+def test_plaintext_reads_protected_and_plain_values():
+    from wushe.core.pii import Protected, plaintext
+
+    assert plaintext(Protected("13812345678", "mobile")) == "13812345678"
+    assert plaintext("13812345678") == "13812345678"
+    assert plaintext("") == "" and plaintext(None) == ""

@@ -48,3 +48,9 @@ def test_managers_reach_who_opened_a_file(people, net, login):
     assert f"object_type=people.resident&amp;object_id={wang.pk}" in page
     audit = client.get(f"/audit/?object_type=people.resident&object_id={wang.pk}").content.decode()
     assert "t_shegong" in audit and "查看个人信息" in audit
+
+
+def test_a_long_number_that_is_neither_phone_nor_id_finds_nobody(people, net):
+    factories.resident("王大爷", station=net.station_a, community=net.community_a1, mobile="13910000001")
+    qs = selectors.resident_list(user=people["worker"])
+    assert not selectors.search(qs, "2391000000123").exists()

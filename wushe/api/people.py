@@ -42,7 +42,7 @@ _SECRET_INPUTS = {"id_number": normalize_id_number, "mobile": normalize_mobile,
                   "guardian_phone": normalize_mobile}
 _CODE = re.compile(r"\d{12}", re.ASCII)
 # Text columns of Resident (NOT NULL) a PATCH may send as null.
-_TEXT_FIELDS = ("name", "ethnicity", "address", "relation", "living", "guardian_name", "disability_type",
+_TEXT_FIELDS = ("name", "sex", "ethnicity", "address", "relation", "living", "guardian_name", "disability_type",
                 "disability_grade", "income", "risk", "consent_by", "consent_method", "note")
 
 
@@ -272,6 +272,9 @@ class ResidentIn(Schema):
     community_code: str
     name: str
     id_number: str = ""
+    # For people without an ID number; with one, both are read from it.
+    birth_date: datetime.date | None = None
+    sex: str = ""
     mobile: str = ""
     ethnicity: str = ""
     address: str = ""
@@ -299,6 +302,8 @@ class ResidentPatch(Schema):
     community_code: str | None = None
     name: str | None = None
     id_number: str | None = None
+    birth_date: datetime.date | None = None
+    sex: str | None = None
     mobile: str | None = None
     ethnicity: str | None = None
     address: str | None = None
@@ -569,4 +574,4 @@ def visit_create(request, resident_id: int, payload: VisitIn):
     with _service_errors():
         visit = services.visit_record(actor=request.user, resident=obj, data=data,
                                       needs=fields["needs"], request=request)
-    return Status(201, Visit.objects.select_related("resident").prefetch_related("visitors").get(pk=visit.pk))
+    return Status(201, selectors.visit_list(user=request.user).get(pk=visit.pk))

@@ -31,6 +31,19 @@ def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Itera
     return response
 
 
+def audited_xlsx(request, *, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+                 count: int, obj=None, object_type: str = "", query: str = "") -> HttpResponse:
+    """Every export is an audited event (who, what, which filter, how many rows)."""
+    from wushe.core import audit
+    from wushe.core.models import AuditEntry
+
+    detail = {"rows": count}
+    if query:
+        detail["query"] = query
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=obj, object_type=object_type, detail=detail)
+    return xlsx_response(filename, title, headers, rows)
+
+
 def _cell(ws, value):
     if value is None:
         return ""

@@ -235,6 +235,14 @@ class Protected:
         return bool(self._plaintext)
 
 
+def plaintext(value) -> str:
+    """The plain value of an encrypted field, whether it holds a ``Protected`` (read from the
+    database) or a plain string (just assigned); "" when empty."""
+    if not value:
+        return ""
+    return value.reveal() if isinstance(value, Protected) else str(value)
+
+
 class EncryptedField(models.TextField):
     """Encrypted personal data, with its lookup hash kept in a sibling CharField.
 

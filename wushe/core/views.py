@@ -17,7 +17,7 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import can
 from wushe.core import selectors, services
 from wushe.core.access import public, requires, signed_in
-from wushe.core.exports import xlsx_response
+from wushe.core.exports import audited_xlsx
 from wushe.core.filters import AuditFilter, StationFilter
 from wushe.core.forms import AgencyForm, RoomForm, StationCloseForm, StationForm
 from wushe.core.tables import AgencyTable, AuditTable, StationTable
@@ -102,15 +102,11 @@ def station_list(request):
 
 
 def _station_export(request, qs):
-    from wushe.core import audit
-    from wushe.core.models import AuditEntry
-
-    audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="core.station",
-                 detail={"query": request.GET.urlencode(), "rows": qs.count()})
-    rows = selectors.station_export_rows(qs)
     headers = [_("名称"), _("层级"), _("区划代码"), _("所在区划"), _("地址"), _("运营机构"),
                _("启用日期"), _("联系人"), _("联系电话"), _("状态")]
-    return xlsx_response(f"站点名录-{timezone.localdate():%Y%m%d}.xlsx", _("站点名录"), headers, rows)
+    return audited_xlsx(request, filename=f"站点名录-{timezone.localdate():%Y%m%d}.xlsx", title=_("站点名录"),
+                        headers=headers, rows=selectors.station_export_rows(qs), count=qs.count(),
+                        object_type="core.station", query=request.GET.urlencode())
 
 
 @requires(Action.NETWORK_VIEW)

@@ -22,7 +22,7 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import can
 from wushe.core import audit
 from wushe.core.access import requires
-from wushe.core.exports import xlsx_response
+from wushe.core.exports import audited_xlsx
 from wushe.core.models import AuditEntry
 from wushe.people import selectors
 from wushe.people.forms import ImportUploadForm
@@ -84,9 +84,8 @@ def import_job(request, pk):
 @requires(Action.PERSON_VIEW)
 def import_errors(request, pk):
     job = _job(request, pk)
-    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=job, detail={"rows": len(job.issues)})
-    return xlsx_response(f"导入问题行-{timezone.localdate():%Y%m%d}.xlsx", _("问题行"),
-                         [_("行号"), _("列"), _("问题")], job.issues)
+    return audited_xlsx(request, filename=f"导入问题行-{timezone.localdate():%Y%m%d}.xlsx", title=_("问题行"),
+                        headers=[_("行号"), _("列"), _("问题")], rows=job.issues, count=len(job.issues), obj=job)
 
 
 @requires(Action.PERSON_VIEW)

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import can, check
 from wushe.core import audit
+from wushe.core.divisions import Level, within
 from wushe.core.models import AuditEntry, Division, Station
 from wushe.core.pii import hash_lookup, normalize_id_number, normalize_mobile
-from wushe.people.models import Resident, Tag
-from wushe.people.services import pinyin_of
+from wushe.people.models import ImportJob, Resident, Tag
+from wushe.people.services import pinyin_of, resident_update
 
 # field → header spellings found in real ledgers (compared after removing spaces).
 HEADERS = {
@@ -227,8 +228,6 @@ def plan_import(*, actor, path: Path, options: ImportOptions, progress=None) -> 
 
 
 def _communities(actor, station) -> dict[str, Division]:
-    from wushe.core.divisions import Level, within
-
     found = {}
     for d in Division.objects.filter(within("code", station.division.prefix), level=Level.VILLAGE):
         if can(actor, Action.PERSON_VIEW, d):
@@ -370,8 +369,6 @@ def apply_import(*, actor, plan: ImportPlan, all_or_nothing: bool, request=None,
                  for r, row in zip(new, plan.creates, strict=True) for t in row.tags]
         Resident.tags.through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
         for row in plan.updates:
-            from wushe.people.services import resident_update
-
             data = {k: v for k, v in row.data.items() if not k.startswith("_") and v not in ("", None)}
             resident_update(actor=actor, resident=row.existing, data=data, request=request)
         audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, object_type="people.import",
@@ -434,8 +431,6 @@ def _count_rows(path: Path) -> int:
 def _fail(job, exc: Exception) -> None:
     """End a job as failed: the user's own mistakes are named, anything else is logged and
     reported plainly; the uploaded ledger (plaintext IDs) is deleted either way."""
-    from wushe.people.models import ImportJob
-
     if isinstance(exc, (ImportFileError, ValidationError)):
         message = "；".join(getattr(exc, "messages", [str(exc)]))
     else:
@@ -448,8 +443,6 @@ def _fail(job, exc: Exception) -> None:
 
 def plan_job(job) -> None:
     """Check an uploaded ledger and store the summary and problems on the job."""
-    from wushe.people.models import ImportJob
-
     path = Path(job.file_path)
     try:
         total = max(_count_rows(path), 1)
@@ -470,8 +463,6 @@ def plan_job(job) -> None:
 def apply_job(job) -> None:
     """Import a checked ledger as the user chose; the file is planned again, so what goes in
     is exactly what the file holds now."""
-    from wushe.people.models import ImportJob
-
     try:
         plan = plan_import(actor=job.user, path=Path(job.file_path), options=_job_options(job))
         result = apply_import(actor=job.user, plan=plan, all_or_nothing=job.all_or_nothing,

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wushe.core.divisions import Level
-from wushe.core.pii import EncryptedField, id_number_birth_date, id_number_sex, normalize_id_number
+from wushe.core.pii import (
+    EncryptedField,
+    id_number_birth_date,
+    id_number_sex,
+    normalize_id_number,
+    plaintext,
+)
 
 
 class Tag(models.Model):
@@ -208,9 +214,8 @@ class Resident(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.id_number:
-            plain = self.id_number.reveal() if hasattr(self.id_number, "reveal") else str(self.id_number)
             try:
-                plain = normalize_id_number(plain)
+                plain = normalize_id_number(plaintext(self.id_number))
             except ValidationError as exc:
                 raise ValidationError({"id_number": exc.messages}) from exc
             self.birth_date = id_number_birth_date(plain)

@@ -10,11 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import check, prefixes_for
+from wushe.accounts.scope import can, check, prefixes_for
 from wushe.core.divisions import Level, within_any
 from wushe.core.models import Division, Station
 from wushe.core.pii import hash_lookup
-from wushe.people.models import Need, Resident, Tag, Visit
+from wushe.people.models import (
+    ImportJob,
+    Need,
+    Resident,
+    ResidentShare,
+    Survey,
+    SurveyAnswer,
+    Tag,
+    TransferRequest,
+    Visit,
+)
 
 AGE_BANDS = {
     # code: (label, youngest age, oldest age)
@@ -33,11 +43,16 @@ def resident_list(*, user) -> QuerySet[Resident]:
     return _scoped(Resident, user).select_related("community", "station")
 
 
-def resident_get(*, user, pk: int) -> Resident:
-    """One resident's file, or 404 when it lies outside the user's scope."""
+def _file(pk: int) -> Resident:
     resident = Resident.objects.select_related("community", "station__division", "household").filter(pk=pk).first()
     if resident is None:
         raise Http404
+    return resident
+
+
+def resident_get(*, user, pk: int) -> Resident:
+    """One resident's file, or 404 when it lies outside the user's scope."""
+    resident = _file(pk)
     check(user, Action.PERSON_VIEW, resident)
     return resident
 
@@ -84,10 +99,7 @@ def search(qs: QuerySet[Resident], text: str) -> QuerySet[Resident]:
     if len(compact) == 4 and (compact.isdigit() or (compact[:3].isdigit() and compact[3] == "X")):
         return qs.filter(id_suffix=compact)
     if compact.isdigit() and len(compact) >= 11:
-        try:
-            return qs.filter(mobile_hash=hash_lookup("mobile", compact))
-        except ValidationError:
-            return qs.none()
+        return qs.none()  # a long number that is neither a mobile (above) nor an ID
     if text.isascii():
         return qs.filter(name_pinyin__contains=text.lower())
     return qs.filter(name__contains=text)
@@ -191,8 +203,6 @@ def visit_list(*, user) -> QuerySet[Visit]:
 
 def import_jobs(*, user):
     """The user's own recent imports."""
-    from wushe.people.models import ImportJob
-
     return ImportJob.objects.filter(user=user).select_related("station").order_by("-created_at")
 
 
@@ -211,8 +221,6 @@ class DuplicateGroup:
 
 def likely_duplicates(*, user, limit: int = 50) -> list[DuplicateGroup]:
     """Files that probably describe one person: same name and birth date, or same mobile."""
-    from django.db.models import Count
-
     base = resident_list(user=user)
     groups = []
     same_person = (base.exclude(birth_date=None).values("name", "birth_date").annotate(n=Count("id"))
@@ -229,23 +237,17 @@ def likely_duplicates(*, user, limit: int = 50) -> list[DuplicateGroup]:
 
 def transfers_incoming(*, user):
     """Requests for files the user's scope keeps (the side that decides)."""
-    from wushe.people.models import TransferRequest
-
     return (TransferRequest.objects.filter(within_any("resident__community_id", prefixes_for(user, Action.PERSON_VIEW)))
             .select_related("resident", "to_station", "to_community", "requested_by").order_by("status", "-created_at"))
 
 
 def transfers_outgoing(*, user):
     """Requests the user's stations sent: only their status and what the asker typed is shown."""
-    from wushe.people.models import TransferRequest
-
     return (TransferRequest.objects.filter(within_any("to_station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
             .select_related("to_station", "to_community", "requested_by").order_by("-created_at"))
 
 
 def transfer_get(*, user, pk: int):
-    from wushe.people.models import TransferRequest
-
     transfer = TransferRequest.objects.select_related("resident", "to_station").filter(pk=pk).first()
     if transfer is None:
         raise Http404
@@ -254,15 +256,11 @@ def transfer_get(*, user, pk: int):
 
 
 def survey_list(*, user):
-    from wushe.people.models import Survey
-
     return (Survey.objects.filter(within_any("station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
             .select_related("station").annotate(n=Count("responses")).order_by("-created_at"))
 
 
 def survey_get(*, user, pk: int):
-    from wushe.people.models import Survey
-
     survey = Survey.objects.select_related("station__division").filter(pk=pk).first()
     if survey is None:
         raise Http404
@@ -279,8 +277,6 @@ class QuestionSummary:
 
 def survey_summary(*, survey) -> tuple[int, list[QuestionSummary]]:
     """Answers counted per option (a multiple choice counts each option chosen)."""
-    from wushe.people.models import SurveyAnswer
-
     total = survey.responses.count()
     summaries = []
     for question in survey.questions.all():
@@ -301,11 +297,7 @@ def survey_summary(*, survey) -> tuple[int, list[QuestionSummary]]:
 def resident_get_for_reading(*, user, pk: int) -> tuple[Resident, bool]:
     """A file the user may read: inside their scope, or shared with a station of theirs.
     Returns (resident, shared); every write goes through ``resident_get`` instead."""
-    resident = Resident.objects.select_related("community", "station__division", "household").filter(pk=pk).first()
-    if resident is None:
-        raise Http404
-    from wushe.accounts.scope import can
-
+    resident = _file(pk)
     if can(user, Action.PERSON_VIEW, resident):
         return resident, False
     if shared_with(user=user).filter(resident=resident).exists():
@@ -315,7 +307,13 @@ def resident_get_for_reading(*, user, pk: int) -> tuple[Resident, bool]:
 
 def shared_with(*, user):
     """Files other stations shared with the stations of the user's scope (read only)."""
-    from wushe.people.models import ResidentShare
-
     return (ResidentShare.objects.filter(within_any("station__division_id", prefixes_for(user, Action.PERSON_VIEW)))
             .select_related("resident__community", "station").order_by("-granted_at"))
+
+
+def resident_export_rows(qs: QuerySet[Resident]):
+    """One row per resident for the xlsx list, streamed, numbers masked."""
+    for r in qs.prefetch_related("tags").order_by("community_id", "name").iterator(chunk_size=2000):
+        yield (r.name, r.get_sex_display(), r.age(), r.id_number.masked if r.id_number else "",
+               r.mobile.masked if r.mobile else "", r.community.name, r.address, r.get_income_display(),
+               r.get_risk_display(), "、".join(t.name for t in r.tags.all()))

@@ -12,7 +12,18 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import can, check
 from wushe.core import audit
 from wushe.core.models import AuditEntry
-from wushe.people.models import Need, Resident, Visit
+from wushe.core.pii import hash_lookup, plaintext
+from wushe.people.models import (
+    Need,
+    Resident,
+    ResidentShare,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    TransferRequest,
+    Visit,
+)
 from wushe.people.selectors import duplicate_owner
 
 RESIDENT_FIELDS = (
@@ -67,8 +78,7 @@ def _apply(resident: Resident, data: dict) -> dict:
 def _finish(resident: Resident) -> None:
     """Derived columns kept in step with what was entered, before the duplicate check."""
     resident.name_pinyin = pinyin_of(resident.name)
-    plain = resident.id_number.reveal() if hasattr(resident.id_number, "reveal") else str(resident.id_number or "")
-    resident.id_suffix = plain[-4:]
+    resident.id_suffix = plaintext(resident.id_number)[-4:]
     resident.visit_due_on = resident.next_visit_due()
     # The encrypted field fills its keyed hash when saving; the check needs it now.
     Resident._meta.get_field("id_number").pre_save(resident, resident.pk is None)
@@ -142,10 +152,9 @@ def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> s
         raise ValidationError(_("只能显示身份证号或手机号。"))
     if not can(actor, Action.PERSON_REVEAL, resident):
         raise PermissionDenied(_("您无权查看完整的个人信息。"))
-    value = getattr(resident, field)
     audit.record(AuditEntry.Action.REVEALED, request=request, actor=actor, obj=resident,
                  detail={"field": field})
-    return value.reveal() if value else ""
+    return plaintext(getattr(resident, field))
 
 
 def resident_restore(*, actor, resident: Resident, history_id: int, request=None) -> Resident:
@@ -229,9 +238,6 @@ def transfer_request(*, actor, id_number: str, to_station, to_community, reason:
                      request=None):
     """Ask the station keeping this person's file to hand it over. The asker learns
     nothing about the person beyond what they already typed."""
-    from wushe.core.pii import hash_lookup
-    from wushe.people.models import TransferRequest
-
     check(actor, Action.PERSON_VIEW, to_station)
     check(actor, Action.PERSON_VIEW, to_community)
     if not to_community.code.startswith(to_station.division.prefix):
@@ -257,8 +263,6 @@ def transfer_request(*, actor, id_number: str, to_station, to_community, reason:
 
 def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=None):
     """The keeping station's manager agrees (the file moves) or declines, with a note."""
-    from wushe.people.models import TransferRequest
-
     resident = transfer.resident
     if not can(actor, Action.USER_MANAGE, resident) or not can(actor, Action.PERSON_VIEW, resident):
         raise PermissionDenied(_("只有建档站点的站长或街道管理员可以处理转移申请。"))
@@ -273,8 +277,6 @@ def transfer_decide(*, actor, transfer, approve: bool, note: str = "", request=N
         transfer.decided_by, transfer.decided_at, transfer.decision_note = actor, timezone.now(), note.strip()
         transfer.save()
         if approve and transfer.kind == TransferRequest.Kind.SHARE:
-            from wushe.people.models import ResidentShare
-
             ResidentShare.objects.get_or_create(resident=resident, station=transfer.to_station,
                                                 defaults={"granted_by": actor})
         elif approve:
@@ -343,8 +345,6 @@ def resident_merge(*, actor, keep: Resident, other: Resident, request=None) -> R
 # --- needs surveys (需求调研问卷) -------------------------------------------------------------
 
 def survey_create(*, actor, station, title: str, intro: str, questions: list[dict], request=None):
-    from wushe.people.models import Survey, SurveyQuestion
-
     check(actor, Action.PERSON_VIEW, station)
     if not title.strip():
         raise ValidationError({"title": _("请填写问卷标题。")})
@@ -370,8 +370,6 @@ def survey_create(*, actor, station, title: str, intro: str, questions: list[dic
 
 def survey_respond(*, actor, survey, community, resident=None, answers: dict, request=None):
     """Record one questionnaire (entered by staff); answers that ask for help raise needs."""
-    from wushe.people.models import SurveyAnswer, SurveyQuestion, SurveyResponse
-
     check(actor, Action.PERSON_VIEW, survey)
     if not survey.active:
         raise ValidationError(_("该问卷已停止收集。"))

@@ -14,11 +14,9 @@ from django_tables2 import RequestConfig
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import can
-from wushe.core import audit
 from wushe.core.access import requires
 from wushe.core.divisions import within
-from wushe.core.exports import xlsx_response
-from wushe.core.models import AuditEntry
+from wushe.core.exports import audited_xlsx
 from wushe.core.views import error_text, form_errors_from
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
@@ -50,19 +48,12 @@ def resident_list(request):
 
 
 def _export(request, qs):
-    rows = qs.count()
-    audit.record(AuditEntry.Action.EXPORTED, request=request, object_type="people.resident",
-                 detail={"query": _query_for_audit(request.GET), "rows": rows})
     # Age, not the birth date: the birth date is what the ID mask hides.
     headers = [_("姓名"), _("性别"), _("年龄"), _("身份证号"), _("手机号"), _("社区/村"), _("住址"),
                _("困难类型"), _("风险"), _("人员类别")]
-    data = (
-        (r.name, r.get_sex_display(), r.age(), r.id_number.masked if r.id_number else "",
-         r.mobile.masked if r.mobile else "", r.community.name, r.address, r.get_income_display(),
-         r.get_risk_display(), "、".join(t.name for t in r.tags.all()))
-        for r in qs.prefetch_related("tags").order_by("community_id", "name").iterator(chunk_size=2000)
-    )
-    return xlsx_response(f"服务对象-{timezone.localdate():%Y%m%d}.xlsx", _("服务对象"), headers, data)
+    return audited_xlsx(request, filename=f"服务对象-{timezone.localdate():%Y%m%d}.xlsx", title=_("服务对象"),
+                        headers=headers, rows=selectors.resident_export_rows(qs), count=qs.count(),
+                        object_type="people.resident", query=_query_for_audit(request.GET))
 
 
 def _query_for_audit(params) -> str:
