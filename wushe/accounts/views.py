@@ -147,7 +147,7 @@ def _grantable_choices(actor):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    stations = network.station_list(user=request.user, action=Action.USER_MANAGE).exclude(status="closed")
+    stations = network.grantable_stations(user=request.user)
     is_sysadmin = Role.SYSADMIN in roles_of(request.user)
     form = UserCreateForm(request.POST or None, stations=stations, role_required=not is_sysadmin)
     form.fields["role"].choices = ([("", _("（暂不授予角色）"))] if is_sysadmin else []) + _grantable_choices(request.user)
@@ -174,7 +174,7 @@ def user_create(request):
 def user_detail(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)
     manageable = can(request.user, Action.USER_MANAGE) and _may_manage(request.user, pk)
-    grant_form = RoleFields(stations=network.station_list(user=request.user).exclude(status="closed"))
+    grant_form = RoleFields(stations=network.grantable_stations(user=request.user))
     grant_form.fields["role"].choices = _grantable_choices(request.user)
     assignments, elsewhere = selectors.assignment_list(user=request.user, target=target)
     return render(request, "accounts/user_detail.html", {
@@ -230,7 +230,7 @@ def user_reset_password(request, pk):
 @require_POST
 def role_grant(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)
-    form = RoleFields(request.POST, stations=network.station_list(user=request.user))
+    form = RoleFields(request.POST, stations=network.grantable_stations(user=request.user))
     form.fields["role"].choices = _grantable_choices(request.user)
     if form.is_valid():
         try:

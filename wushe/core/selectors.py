@@ -232,8 +232,8 @@ def stations_at(*, user, division: Division) -> QuerySet[Station]:
 
 
 def grantable_stations(*, user) -> QuerySet[Station]:
-    """Open stations a manager may attach new staff to."""
-    return station_list(user=user, action=Action.USER_MANAGE).exclude(status=Station.Status.CLOSED)
+    """Open stations where the user may give someone a role (the service checks the role too)."""
+    return station_list(user=user, action=Action.ROLE_MANAGE).exclude(status=Station.Status.CLOSED)
 
 
 def station_export_rows(qs: QuerySet[Station]):

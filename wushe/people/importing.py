@@ -378,11 +378,6 @@ def apply_import(*, actor, plan: ImportPlan, all_or_nothing: bool, request=None,
     return ImportResult(len(new), len(plan.updates), len(plan.bad_rows))
 
 
-def error_report_rows(plan: ImportPlan):
-    for issue in sorted(plan.issues, key=lambda i: i.row):
-        yield (issue.row, issue.column, issue.reason)
-
-
 def template_workbook():
     """The import template: Chinese headers, a sample row, drop-down lists for choices."""
     from openpyxl import Workbook
