@@ -333,7 +333,7 @@ def test_list_needs_network_view(net, people, login):
 
 
 def read_xlsx(response):
-    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    wb = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     return wb.sheetnames, [list(r) for r in wb.active.iter_rows(values_only=True)]
 
 

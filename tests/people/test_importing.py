@@ -233,7 +233,7 @@ def test_template_download_has_chinese_headers(login, people):
 
     from openpyxl import load_workbook
 
-    ws = load_workbook(BytesIO(response.content)).active
+    ws = load_workbook(BytesIO(response.getvalue())).active
     assert [c.value for c in ws[1]][:3] == ["姓名", "身份证号", "手机号"]
     assert ws.data_validations.dataValidation, "choice columns offer drop-down lists"
 

@@ -15,6 +15,7 @@ from tests.people.factories import (
     id_15,
     id_number,
     masked_id,
+    masked_mobile,
     mobile,
     today,
     years_ago,
@@ -629,3 +630,16 @@ def test_visits_are_scoped(people, make_resident):
 def test_pinyin_of_a_name():
     assert services.pinyin_of("张三") == "zs zhangsan"
     assert services.pinyin_of("李四") == "ls lisi"
+
+
+def test_the_stored_masked_forms_follow_every_change_of_the_numbers(save, people):
+    number, phone = id_number(), mobile()
+    r = save(id_number=number, mobile=phone, **consent())
+    stored = Resident.objects.get(pk=r.pk)
+    assert (stored.id_number_masked, stored.mobile_masked) == (masked_id(number), masked_mobile(phone))
+
+    new_phone = mobile()
+    services.resident_update(actor=people["worker"], resident=stored, data={"mobile": new_phone})
+    services.resident_update(actor=people["worker"], resident=Resident.objects.get(pk=r.pk), data={"mobile": ""})
+    stored = Resident.objects.get(pk=r.pk)
+    assert (stored.id_number_masked, stored.mobile_masked) == (masked_id(number), "")

@@ -492,17 +492,24 @@ def registry(net, make_resident):
     ]
 
 
+def _body(response) -> bytes:
+    """The streamed file, read once and kept: a streamed body can be consumed only once."""
+    if not hasattr(response, "_test_body"):
+        response._test_body = response.getvalue()
+    return response._test_body
+
+
 def _workbook_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(_body(response))).active
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     return header, [dict(zip(header, r, strict=True)) for r in rows]
 
 
 def _all_text(response) -> str:
-    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+    with zipfile.ZipFile(io.BytesIO(_body(response))) as z:
         return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
 
 

@@ -251,46 +251,55 @@ class EncryptedField(models.TextField):
     Query through the hash column (``hash_lookup``); lookups on the encrypted column
     itself cannot match anything except ``isnull`` and the empty string.
 
-    The hash is written by ``pre_save``, so it is only in step when rows go through
-    ``save()`` (include the hash field in ``update_fields``) or ``bulk_create``;
-    ``QuerySet.update()`` and ``bulk_update()`` bypass it.
+    ``mask_field`` (optional) names a sibling CharField that keeps the masked form
+    (``138****5678``), so lists and exports show it without decrypting anything.
+
+    The hash and mask are written by ``pre_save``, so they are only in step when rows go
+    through ``save()`` (include them in ``update_fields``) or ``bulk_create``;
+    ``QuerySet.update()`` and ``bulk_update()`` bypass them.
     """
 
     description = _("加密的个人信息")
 
-    def __init__(self, *args, kind: str, hash_field: str, **kwargs):
+    def __init__(self, *args, kind: str, hash_field: str, mask_field: str = "", **kwargs):
         if kind not in _NORMALIZERS:
             raise ValueError(f"unknown personal data kind: {kind!r}")
         self.kind = kind
         self.hash_field = hash_field
+        self.mask_field = mask_field
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["kind"] = self.kind
         kwargs["hash_field"] = self.hash_field
+        if self.mask_field:
+            kwargs["mask_field"] = self.mask_field
         return name, path, args, kwargs
 
     def check(self, **kwargs):
-        return [*super().check(**kwargs), *self._check_hash_field()]
+        errors = [*super().check(**kwargs), *self._check_sibling("hash_field", self.hash_field)]
+        if self.mask_field:
+            errors += self._check_sibling("mask_field", self.mask_field)
+        return errors
 
-    def _check_hash_field(self):
+    def _check_sibling(self, option: str, name: str):
         fields = self.model._meta.concrete_fields
-        hash_field = next((f for f in fields if f.name == self.hash_field), None)
-        if hash_field is None:
+        sibling = next((f for f in fields if f.name == name), None)
+        if sibling is None:
             return [
                 checks.Error(
-                    f"hash_field {self.hash_field!r} is not a concrete field of the model.",
+                    f"{option} {name!r} is not a concrete field of the model.",
                     obj=self,
                     id="wushe.pii.E001",
                 )
             ]
-        if fields.index(hash_field) < fields.index(self):
-            # save() reads the columns in declaration order: a hash column read before
-            # this field's pre_save has run would store the previous value's hash.
+        if fields.index(sibling) < fields.index(self):
+            # save() reads the columns in declaration order: a sibling column read before
+            # this field's pre_save has run would store the previous value's hash or mask.
             return [
                 checks.Error(
-                    f"hash_field {self.hash_field!r} must be declared after {self.name!r}.",
+                    f"{option} {name!r} must be declared after {self.name!r}.",
                     obj=self,
                     id="wushe.pii.E002",
                 )
@@ -329,6 +338,8 @@ class EncryptedField(models.TextField):
         setattr(
             model_instance, self.hash_field, lookup_hash(self.kind, plaintext) if plaintext else ""
         )
+        if self.mask_field:
+            setattr(model_instance, self.mask_field, _MASKS[self.kind](plaintext) if plaintext else "")
         return value
 
     def formfield(self, **kwargs):

@@ -10,6 +10,7 @@ rows or only the good ones, as the user chose. Nothing is ever half-written.
 
 import csv
 import datetime
+import functools
 import logging
 import re
 import unicodedata
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
@@ -27,7 +29,7 @@ from wushe.accounts.scope import can, check
 from wushe.core import audit
 from wushe.core.divisions import Level, within
 from wushe.core.models import AuditEntry, Division, Station
-from wushe.core.pii import hash_lookup, normalize_id_number, normalize_mobile
+from wushe.core.pii import Protected, lookup_hash, normalize_id_number, normalize_mobile, plaintext
 from wushe.people.models import ImportJob, Resident, Tag
 from wushe.people.services import pinyin_of, resident_update
 
@@ -175,14 +177,23 @@ def parse_date(value) -> datetime.date:
         raise ValidationError(_("日期“%(v)s”不存在。") % {"v": text}) from exc
 
 
-def _choice(choices, text: str, column: str):
-    by_label = {str(label): value for value, label in choices}
-    if text in by_label:
-        return by_label[text]
-    if text in dict(choices):
-        return text
-    raise ValidationError(_("“%(v)s”不是可选的%(c)s：%(opts)s") % {
-        "v": text, "c": column, "opts": "、".join(str(label) for value, label in choices if value)})
+CHOICE_FIELDS = {"living": Resident.Living, "income": Resident.Income, "sex": Resident.Sex}
+
+
+@functools.cache
+def _choice_map(fieldname: str, language: str | None) -> dict[str, str]:
+    """Label or value → value, built once per language: the labels are translated."""
+    choices = CHOICE_FIELDS[fieldname].choices
+    return {**{value: value for value, label in choices}, **{str(label): value for value, label in choices}}
+
+
+def _choice(fieldname: str, text: str):
+    found = _choice_map(fieldname, get_language()).get(text)
+    if found is None:
+        raise ValidationError(_("“%(v)s”不是可选的%(c)s：%(opts)s") % {
+            "v": text, "c": LABELS[fieldname],
+            "opts": "、".join(str(label) for value, label in CHOICE_FIELDS[fieldname].choices if value)})
+    return found
 
 
 # --- planning ----------------------------------------------------------------------------
@@ -250,14 +261,16 @@ def _plan_row(number, values, options, communities, tags, plan, actor) -> Planne
     raw_id = values.get("id_number")
     if _text(raw_id):
         try:
-            data["id_number"] = parse_id(raw_id)
-            data["_id_hash"] = hash_lookup("id_number", data["id_number"])
+            # Protected: normalized once here; the model's checks and the save reuse it.
+            plain = parse_id(raw_id)
+            data["id_number"] = Protected(plain, "id_number")
+            data["_id_hash"] = lookup_hash("id_number", plain)
         except ValidationError as exc:
             fail("id_number", exc.messages[0])
     for fieldname in ("mobile", "guardian_phone"):
         if _text(values.get(fieldname)):
             try:
-                data[fieldname] = normalize_mobile(_text(values[fieldname]))
+                data[fieldname] = Protected(normalize_mobile(_text(values[fieldname])), "mobile")
             except ValidationError as exc:
                 fail(fieldname, exc.messages[0])
     community_text = _text(values.get("community"))
@@ -271,12 +284,11 @@ def _plan_row(number, values, options, communities, tags, plan, actor) -> Planne
         fail("community", _("请填写社区/村，或在导入时选择默认社区。"))
     for fieldname in ("address", "ethnicity", "guardian_name", "disability_type", "disability_grade", "note"):
         data[fieldname] = _text(values.get(fieldname))
-    for fieldname, choices in (("living", Resident.Living.choices), ("income", Resident.Income.choices),
-                               ("sex", Resident.Sex.choices)):
+    for fieldname in CHOICE_FIELDS:
         text = _text(values.get(fieldname))
         if text and text not in ("无", "—", "-"):
             try:
-                data[fieldname] = _choice(choices, text, LABELS[fieldname])
+                data[fieldname] = _choice(fieldname, text)
             except ValidationError as exc:
                 fail(fieldname, exc.messages[0])
     if _text(values.get("birth_date")) and "id_number" not in data:
@@ -362,7 +374,7 @@ def apply_import(*, actor, plan: ImportPlan, all_or_nothing: bool, request=None,
             resident = Resident(created_by=actor, created_at=now,
                                 **{k: v for k, v in row.data.items() if not k.startswith("_")})
             resident.name_pinyin = pinyin_of(resident.name)
-            resident.id_suffix = row.data.get("id_number", "")[-4:]
+            resident.id_suffix = plaintext(row.data.get("id_number", ""))[-4:]
             new.append(resident)
         Resident.objects.bulk_create(new, batch_size=1000)
         links = [Resident.tags.through(resident_id=r.pk, tag_id=t.pk)

@@ -18,11 +18,18 @@ from simple_history.models import HistoricalRecords
 from wushe.core.divisions import Level
 from wushe.core.pii import (
     EncryptedField,
+    Protected,
     id_number_birth_date,
     id_number_sex,
     normalize_id_number,
-    plaintext,
 )
+
+
+def age_on(birth: datetime.date | None, on: datetime.date) -> int | None:
+    """Whole years from ``birth`` to ``on``; None when the birth date is unknown."""
+    if not birth:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 class Tag(models.Model):
@@ -118,13 +125,18 @@ class Resident(models.Model):
     name = models.CharField(_("姓名"), max_length=40)
     # Lower-case initials and full pinyin, space separated ("zs zhangsan"): `zs` finds 张三.
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
-    id_number = EncryptedField(_("身份证号"), kind="id_number", hash_field="id_number_hash", blank=True, default="")
+    id_number = EncryptedField(_("身份证号"), kind="id_number", hash_field="id_number_hash",
+                               mask_field="id_number_masked", blank=True, default="")
     id_number_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     id_suffix = models.CharField(max_length=4, blank=True, default="", editable=False)
+    # The masked forms lists and exports show, kept so they need not decrypt every row.
+    id_number_masked = models.CharField(max_length=18, blank=True, default="", editable=False)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
-    mobile = EncryptedField(_("手机号"), kind="mobile", hash_field="mobile_hash", blank=True, default="")
+    mobile = EncryptedField(_("手机号"), kind="mobile", hash_field="mobile_hash", mask_field="mobile_masked",
+                            blank=True, default="")
     mobile_hash = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    mobile_masked = models.CharField(max_length=11, blank=True, default="", editable=False)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     household = models.ForeignKey(Household, verbose_name=_("户"), null=True, blank=True,
@@ -193,11 +205,7 @@ class Resident(models.Model):
 
     def age(self, on: datetime.date | None = None) -> int | None:
         """Age in whole years, computed (never stored)."""
-        if not self.birth_date:
-            return None
-        on = on or timezone.localdate()
-        years = on.year - self.birth_date.year
-        return years - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, on or timezone.localdate())
 
     @property
     def is_minor(self) -> bool:
@@ -215,7 +223,9 @@ class Resident(models.Model):
         errors = {}
         if self.id_number:
             try:
-                plain = normalize_id_number(plaintext(self.id_number))
+                # A Protected value was normalized when it was read or parsed.
+                plain = (self.id_number.reveal() if isinstance(self.id_number, Protected)
+                         else normalize_id_number(self.id_number))
             except ValidationError as exc:
                 raise ValidationError({"id_number": exc.messages}) from exc
             self.birth_date = id_number_birth_date(plain)

@@ -1,12 +1,14 @@
 """Writes on the people registry: each checks scope, validates, audits, in a transaction."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import can, check
@@ -36,10 +38,11 @@ RESIDENT_FIELDS = (
 PLAIN_FIELDS = {"station", "community", "risk", "visit_every_days", "consent_by", "consent_method", "consent_on"}
 
 
+@functools.lru_cache(maxsize=8192)  # common names recur across a ledger
 def pinyin_of(name: str) -> str:
     """'张三' → 'zs zhangsan': initials and full pinyin, so either finds the person."""
-    syllables = lazy_pinyin(name, errors="ignore")
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s]
+    initials = "".join(s[0] for s in syllables)
     return f"{initials} {''.join(syllables)}".lower().strip()
 
 
@@ -328,7 +331,8 @@ def resident_merge(*, actor, keep: Resident, other: Resident, request=None) -> R
                 setattr(keep, field, getattr(other, field))
         if moved_id:
             # The unique ID moves: clear it on the duplicate first.
-            Resident.objects.filter(pk=other.pk).update(id_number="", id_number_hash="", id_suffix="")
+            Resident.objects.filter(pk=other.pk).update(id_number="", id_number_hash="", id_suffix="",
+                                                               id_number_masked="")
         other.needs.update(resident=keep, community_id=keep.community_id)
         other.visits.update(resident=keep, community_id=keep.community_id)
         keep.tags.add(*other.tags.all())
