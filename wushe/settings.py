@@ -9,6 +9,7 @@ Variables (see README):
   WUSHE_ALLOWED_HOSTS comma separated, default localhost names
   WUSHE_IDLE_TIMEOUT_MINUTES   default 30
   WUSHE_PASSWORD_EXPIRY_DAYS   default 90 (0 = never)
+  WUSHE_REVEALS_PER_HOUR       full ID/phone numbers one user may reveal per hour, default 30
   WUSHE_DEMO          "1" on demo installs: demo accounts need no second factor
 """
 
@@ -163,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wushe.accounts.passwords.HistoryValidator", "OPTIONS": {"remember": 5}},
 ]
 WUSHE_PASSWORD_EXPIRY_DAYS = int(os.environ.get("WUSHE_PASSWORD_EXPIRY_DAYS", "90"))
+WUSHE_REVEALS_PER_HOUR = int(os.environ.get("WUSHE_REVEALS_PER_HOUR", "30"))
 WUSHE_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("WUSHE_IDLE_TIMEOUT_MINUTES", "30")))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

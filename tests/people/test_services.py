@@ -22,7 +22,7 @@ from tests.people.factories import (
 )
 from wushe.core.models import AuditEntry
 from wushe.people import services
-from wushe.people.models import Need, Resident, Visit
+from wushe.people.models import Need, Resident, Tag, Visit
 
 # --- registering: the same rules as a new file (create) or when a file is completed (update) ---------
 
@@ -448,6 +448,25 @@ def test_a_manager_restores_an_older_version(people, make_resident):
     assert entry.object_id == str(r.pk)
     assert entry.detail["name"] == "已修改"
     assert len(_versions(r)) == 3  # the restore is a new version; nothing is lost
+
+
+def test_restore_brings_back_the_tags_but_not_a_later_visits_risk(people, make_resident, net):
+    old_tags, new_tags = [Tag.objects.create(name="独居老人"), Tag.objects.create(name="高龄")], [
+        Tag.objects.create(name="残疾人")]
+    r = make_resident("张三")
+    services.resident_update(actor=people["worker"], resident=r, data={"note": "有类别"}, tags=old_tags)
+    version = _versions(r)[-1]
+    services.resident_update(actor=people["worker"], resident=Resident.objects.get(pk=r.pk), data={}, tags=new_tags)
+    services.visit_record(actor=people["worker"], resident=Resident.objects.get(pk=r.pk), data=_visit(risk="high"))
+
+    services.resident_restore(actor=people["head"], resident=Resident.objects.get(pk=r.pk),
+                              history_id=version.history_id)
+
+    stored = Resident.objects.get(pk=r.pk)
+    assert sorted(t.name for t in stored.tags.all()) == ["独居老人", "高龄"]
+    assert stored.risk == "high"
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGED, actor=people["head"]).get()
+    assert entry.detail["tags"] == ["残疾人", "独居老人、高龄"]
 
 
 def test_restore_brings_back_an_old_id_number(people, make_resident):

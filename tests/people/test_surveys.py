@@ -78,3 +78,21 @@ def test_creating_a_survey_through_the_page(people, net, login):
     response = client.post("/people/surveys/new/", data)
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_answer_page_finds_a_resident_by_search_and_keeps_to_the_station(people, net, survey, login):
+    wang = factories.resident("王大爷", station=net.station_a, community=net.community_a1)
+    other = factories.resident("王小二", station=net.station_b, community=net.community_b1)
+    client = login(people["worker"])
+
+    found = client.get(f"/people/surveys/{survey.pk}/respond/", {"q": "王"}).content.decode()
+    assert f"?resident={wang.pk}" in found and "王小二" not in found
+    picked = client.get(f"/people/surveys/{survey.pk}/respond/", {"resident": wang.pk}).content.decode()
+    assert "王大爷" in picked and f'name="resident" value="{wang.pk}"' in picked
+    # Another station's resident can be neither picked nor answered for.
+    assert "王小二" not in client.get(f"/people/surveys/{survey.pk}/respond/",
+                                     {"resident": other.pk}).content.decode()
+    q1 = survey.questions.first()
+    response = client.post(f"/people/surveys/{survey.pk}/respond/", {"resident": other.pk, f"q{q1.pk}": "需要"})
+    assert response.status_code == 200 and not survey.responses.exists()
+    assert "所选服务对象不在本站点" in response.content.decode()

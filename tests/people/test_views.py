@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.people.factories import id_number, masked_id, masked_mobile, mobile, today
@@ -74,6 +75,24 @@ def test_reveal_shows_the_full_value_and_is_audited(people, login, zhang, field)
     assert (entry.object_id, entry.actor, entry.detail) == (str(zhang.pk), people["worker"], {"field": field})
 
 
+def test_reveals_stop_at_the_hourly_limit_and_the_refusal_is_audited(settings, people, login, zhang):
+    settings.WUSHE_REVEALS_PER_HOUR = 2
+    client = login(people["worker"])
+    assert [client.post(f"/people/{zhang.pk}/reveal/mobile/").status_code for _ in range(2)] == [200, 200]
+
+    refused = client.post(f"/people/{zhang.pk}/reveal/id_number/")
+
+    assert refused.status_code == 429
+    assert "2 次上限" in refused.content.decode() and zhang.id_number.reveal() not in refused.content.decode()
+    assert _entries(AuditEntry.Action.REVEALED).count() == 2
+    denied = _entries(AuditEntry.Action.DENIED).get()
+    assert denied.detail == {"field": "id_number", "reason": "reveal_limit"}
+    # An hour later the worker may reveal again.
+    AuditEntry.objects.filter(action=AuditEntry.Action.REVEALED).update(
+        at=timezone.now() - datetime.timedelta(minutes=61))
+    assert client.post(f"/people/{zhang.pk}/reveal/id_number/").status_code == 200
+
+
 def test_reveal_of_an_empty_number_shows_a_dash(people, login, make_resident):
     r = make_resident("李四")
     response = login(people["head"]).post(f"/people/{r.pk}/reveal/mobile/")
@@ -101,7 +120,7 @@ def test_reveal_outside_the_scope_is_404(people, login, zhang):
 def test_reveal_of_another_field_is_400(people, login, zhang, field):
     response = login(people["worker"]).post(f"/people/{zhang.pk}/reveal/{field}/")
     assert response.status_code == 400
-    assert response.content.decode() == "只能显示身份证号或手机号。"
+    assert response.content.decode() == '<span class="text-danger">只能显示身份证号或手机号。</span>'
     assert not _entries(AuditEntry.Action.REVEALED).exists()
 
 

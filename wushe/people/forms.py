@@ -186,7 +186,9 @@ QuestionFormSet = forms.formset_factory(QuestionForm, extra=5, max_num=30)
 def response_form(survey, *, residents, communities, data=None):
     """A form with one field per question of the survey."""
     fields = {
-        "resident": forms.ModelChoiceField(residents, label=_("服务对象（可选）"), required=False),
+        # Chosen by searching above the form, not from a list: a station may hold 10,000 people.
+        "resident": forms.ModelChoiceField(residents, required=False, widget=forms.HiddenInput, error_messages={
+            "invalid_choice": _("所选服务对象不在本站点，或已不存在，请重新查找。")}),
         "community": forms.ModelChoiceField(communities, label=_("社区/村"), required=False,
                                             help_text=_("未选择服务对象时必填。")),
     }

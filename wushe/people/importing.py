@@ -481,3 +481,20 @@ def apply_job(job) -> None:
         status=ImportJob.Status.DONE, created=result.created, updated=result.updated,
         finished_at=timezone.now())
     Path(job.file_path).unlink(missing_ok=True)
+
+
+UNCONFIRMED_DAYS = 7
+
+
+def prune_stale_imports(days: int = UNCONFIRMED_DAYS) -> int:
+    """Delete ledgers uploaded but never confirmed within ``days``: they hold plaintext ID
+    numbers. Runs after every new upload is checked, and as ``wushe prune_imports``."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    count = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff, status=ImportJob.Status.READY):
+        Path(job.file_path).unlink(missing_ok=True)
+        count += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+            status=ImportJob.Status.FAILED, error=_("上传后 %(d)d 天未确认导入，文件已删除。") % {"d": days},
+            finished_at=timezone.now())
+    return count
+

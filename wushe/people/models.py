@@ -166,7 +166,7 @@ class Resident(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(_("建档时间"), default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["name_pinyin"])
+    history = HistoricalRecords(excluded_fields=["name_pinyin"], m2m_fields=[tags])
 
     # Without consent only a minimal record may be kept (PIPL): these must stay empty.
     CONSENT_FIELDS = ("id_number", "mobile", "address", "disability_type", "disability_grade", "income",

@@ -185,12 +185,20 @@ def resident_history(*, resident: Resident, limit: int = 100) -> list[Version]:
             for change in newer.diff_against(older).changes:
                 field = Resident._meta.get_field(change.field)
                 label = str(field.verbose_name)
-                if change.field in _HIDDEN_IN_HISTORY:
+                if change.field == "tags":
+                    changes.append((label, _tag_names(change.old), _tag_names(change.new)))
+                elif change.field in _HIDDEN_IN_HISTORY:
                     changes.append((label, "***", "***"))
                 else:
                     changes.append((label, str(change.old or "—"), str(change.new or "—")))
         versions.append(Version(newer, changes))
     return versions[:limit]
+
+
+def _tag_names(links: list[dict]) -> str:
+    """A historical tag set (rows of the history's through table) as names."""
+    names = Tag.objects.filter(pk__in=[link["tag"] for link in links]).order_by("name").values_list("name", flat=True)
+    return "、".join(names) or "—"
 
 
 def duplicate_owner(*, id_number_hash: str) -> Resident | None:

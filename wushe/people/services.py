@@ -1,7 +1,9 @@
 """Writes on the people registry: each checks scope, validates, audits, in a transaction."""
 
+import datetime
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,6 +25,7 @@ from wushe.people.models import (
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
+    Tag,
     TransferRequest,
     Visit,
 )
@@ -149,12 +152,26 @@ def resident_file_opened(*, actor, resident: Resident, request=None) -> None:
     audit.record(AuditEntry.Action.VIEWED, request=request, actor=actor, obj=resident)
 
 
+class RevealLimitReached(PermissionDenied):
+    """Too many full numbers revealed in the last hour: a worker serving residents needs a
+    few, an account being used to harvest numbers needs many."""
+
+
 def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> str:
-    """The full ID number or mobile of a resident: a permission, and an audited event."""
+    """The full ID number or mobile of a resident: a permission, a limit per hour, and an
+    audited event."""
     if field not in ("id_number", "mobile"):
         raise ValidationError(_("只能显示身份证号或手机号。"))
     if not can(actor, Action.PERSON_REVEAL, resident):
         raise PermissionDenied(_("您无权查看完整的个人信息。"))
+    limit = settings.WUSHE_REVEALS_PER_HOUR
+    recent = AuditEntry.objects.filter(actor=actor, action=AuditEntry.Action.REVEALED,
+                                       at__gte=timezone.now() - datetime.timedelta(hours=1))
+    if recent.count() >= limit:
+        audit.record(AuditEntry.Action.DENIED, request=request, actor=actor, obj=resident,
+                     detail={"field": field, "reason": "reveal_limit"})
+        raise RevealLimitReached(_("一小时内显示完整个人信息已达 %(n)d 次上限，请稍后再试；确有需要请联系站长。")
+                                 % {"n": limit})
     audit.record(AuditEntry.Action.REVEALED, request=request, actor=actor, obj=resident,
                  detail={"field": field})
     return plaintext(getattr(resident, field))
@@ -168,9 +185,13 @@ def resident_restore(*, actor, resident: Resident, history_id: int, request=None
     if version is None:
         raise ValidationError(_("该历史版本不存在。"))
     old = version.instance
-    data = {f: getattr(old, f) for f in RESIDENT_FIELDS if f not in ("station", "household", "community")}
+    kept = {"station", "household", "community"}
+    if resident.last_visit_on and resident.last_visit_on >= timezone.localdate(version.history_date):
+        kept.add("risk")  # a visit since that version assessed the risk: not an edit to undo
+    data = {f: getattr(old, f) for f in RESIDENT_FIELDS if f not in kept}
     data["community"] = old.community
-    return resident_update(actor=actor, resident=resident, data=data, request=request)
+    tags = Tag.objects.filter(pk__in=version.tags.values_list("tag_id", flat=True))
+    return resident_update(actor=actor, resident=resident, data=data, tags=list(tags), request=request)
 
 
 def need_create(*, actor, data: dict, request=None) -> Need:

@@ -6,7 +6,7 @@ working state in one UPDATE; a task run twice finds nothing to claim and does no
 
 from django_tasks import task
 
-from wushe.people.importing import apply_job, plan_job
+from wushe.people.importing import apply_job, plan_job, prune_stale_imports
 from wushe.people.models import ImportJob
 
 
@@ -21,6 +21,8 @@ def plan_import_task(job_id: int) -> None:
     job = _claim(job_id, ImportJob.Status.QUEUED, ImportJob.Status.PLANNING)
     if job is not None:
         plan_job(job)
+    # Every upload also sweeps away ledgers others left unconfirmed: no cron job needed.
+    prune_stale_imports()
 
 
 @task()

@@ -135,7 +135,9 @@ def resident_reveal(request, pk, field):
     try:
         value = services.resident_reveal(actor=request.user, resident=resident, field=field, request=request)
     except ValidationError as exc:
-        return HttpResponse("；".join(exc.messages), status=400)
+        return HttpResponse(format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400)
+    except services.RevealLimitReached as exc:
+        return HttpResponse(format_html('<span class="text-danger">{}</span>', str(exc)), status=429)
     return HttpResponse(format_html('<span class="font-monospace">{}</span>', value or "—"))
 
 
@@ -336,11 +338,15 @@ def survey_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def survey_respond(request, pk):
     survey = selectors.survey_get(user=request.user, pk=pk)
-    form = response_form(survey, residents=selectors.resident_list(user=request.user).filter(
-                             within("community_id", survey.station.division.prefix)).order_by("name"),
+    residents = selectors.resident_list(user=request.user).filter(within("community_id", survey.station.division.prefix))
+    chosen = _chosen(residents, request.POST.get("resident") or request.GET.get("resident"))
+    query = request.GET.get("q", "").strip()
+    found = list(selectors.search(residents, query).order_by("name_pinyin")[:10]) if query and not chosen else []
+    form = response_form(survey, residents=residents,
                          communities=selectors.communities_for(user=request.user).filter(
                              within("code", survey.station.division.prefix)),
                          data=request.POST or None)
+    form.initial["resident"] = chosen.pk if chosen else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         answers = {q.pk: data.get(f"q{q.pk}") for q in survey.questions.all()}
@@ -354,5 +360,10 @@ def survey_respond(request, pk):
         else:
             messages.success(request, _("答卷已保存。"))
             return redirect(survey)
-    return render(request, "core/form_page.html", {"form": form, "title": _("录入答卷"), "subtitle": survey.title,
-                                                   "cancel_url": survey.get_absolute_url()})
+    return render(request, "people/survey_respond.html", {
+        "form": form, "survey": survey, "chosen": chosen, "query": query, "found": found})
+
+
+def _chosen(residents, pk):
+    """The resident picked by id, if the user may see them; anything else picks nobody."""
+    return residents.filter(pk=pk).first() if pk and str(pk).isdigit() else None

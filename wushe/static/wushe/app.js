@@ -13,3 +13,12 @@ document.addEventListener("submit", (e) => {
   }
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
+// A refusal the server explains in plain words (400 bad input, 429 too many) is shown where
+// the answer would have gone; htmx would otherwise drop it silently.
+document.addEventListener("htmx:beforeSwap", (e) => {
+  const status = e.detail.xhr.status;
+  if ((status === 400 || status === 429) && e.detail.elt.closest("[data-show-refusals]")) {
+    e.detail.shouldSwap = true;
+    e.detail.isError = false;
+  }
+});
