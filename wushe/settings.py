@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "wushe.core",
     "wushe.accounts",
     "wushe.people",
+    "wushe.casework",
 ]
 
 MIDDLEWARE = [

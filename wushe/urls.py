@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("wushe.accounts.urls")),
     path("people/", include("wushe.people.urls")),
+    path("cases/", include("wushe.casework.urls")),
     path("", include("wushe.core.urls")),
 ]

@@ -40,6 +40,8 @@ class Action(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("查看审计日志")
     PERSON_VIEW = "person.view", _("查看服务对象档案")
     PERSON_REVEAL = "person.reveal", _("显示完整证件号与电话")
+    # Who may read a case's content is narrower still: see wushe.casework.access.
+    CASE_WORK = "case.work", _("个案工作")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
@@ -54,9 +56,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # A district official sees aggregates everywhere below, personal files nowhere.
     Role.CIVIL: frozenset(_MANAGER | {Action.STATION_CREATE}),
     Role.STREET: frozenset(_MANAGER | {Action.STATION_CREATE, Action.PERSON_VIEW}),
-    Role.HEAD: frozenset(_MANAGER | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
-    Role.WORKER: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
-    Role.SUPERVISOR: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.HEAD: frozenset(_MANAGER | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
+    Role.WORKER: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
+    Role.SUPERVISOR: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
     Role.ORG_LEAD: frozenset(_STAFF_VIEW),
     Role.VOLUNTEER: frozenset(),
 }

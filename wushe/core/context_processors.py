@@ -14,6 +14,7 @@ MENU = [
     (_("需求清单"), "people:needs", "list-check", Action.PERSON_VIEW),
     (_("走访提醒"), "people:overdue_visits", "calendar-check", Action.PERSON_VIEW),
     (_("需求调研"), "people:surveys", "ui-checks", Action.PERSON_VIEW),
+    (_("个案工作"), "casework:cases", "folder2-open", Action.CASE_WORK),
     (_("社工机构"), "core:agencies", "briefcase", Action.NETWORK_VIEW),
     (_("账号与角色"), "accounts:users", "people", Action.USER_VIEW),
     (_("审计日志"), "core:audit", "journal-text", Action.AUDIT_VIEW),
