@@ -67,7 +67,7 @@ def main() -> int:
     export = statistics.median(times)
     print(f"export of {rows:,} residents ({center.name}'s scope)")
     print(f"  openpyxl write-only, values in memory   {baseline:7.2f} s")
-    print(f"  wushe export (query, decrypt, mask, write) {export:7.2f} s")
+    print(f"  wushe export (query, stored masks, write) {export:7.2f} s")
     print(f"ratio export / baseline: {export / baseline:.2f}   (target ≤ 1)")
     print(f"peak memory: {peak_mb:.0f} MB   (target < 500 MB)")
     return 0

@@ -126,3 +126,6 @@ def station(request, station_id: int):
 from wushe.api.people import router as people_router  # noqa: E402
 
 api.add_router("", people_router)
+from wushe.api.casework import router as casework_router  # noqa: E402
+
+api.add_router("", casework_router)

@@ -51,7 +51,7 @@ def policy_for(station) -> CasePolicy:
 
 
 def policy_save(*, actor, policy: CasePolicy, data: dict, request=None) -> CasePolicy:
-    _require(access.is_head_of(actor, policy.station_id), _("只有站长可以修改审批设置。"))
+    _require(can(actor, Action.STATION_EDIT, policy.station), _("只有站点的管理人员可以修改审批设置。"))
     for field, value in data.items():
         setattr(policy, field, bool(value))
     policy.save()

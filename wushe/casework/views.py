@@ -305,19 +305,17 @@ def grant_new(request, pk):
                                                           **f.cleaned_data))
 
 
-@requires(Action.CASE_WORK)
+@requires(Action.STATION_EDIT)
 def policy_edit(request, station_pk):
-    """A 站长 sets which steps of their station's cases need approval."""
+    """The station's managers (站长, or the street above) set which steps need approval."""
     from wushe.core.selectors import station_get
 
-    station = station_get(user=request.user, pk=station_pk, action=Action.CASE_WORK)
-    if not access.is_head_of(request.user, station.pk):
-        raise PermissionDenied
+    station = station_get(user=request.user, pk=station_pk, action=Action.STATION_EDIT)
     policy = services.policy_for(station)
     form = PolicyForm(request.POST or None, initial={f: getattr(policy, f) for f in PolicyForm.base_fields})
     if request.method == "POST" and form.is_valid():
         services.policy_save(actor=request.user, policy=policy, data=form.cleaned_data, request=request)
         messages.success(request, _("审批设置已保存。"))
-        return redirect("casework:cases")
+        return redirect(station)
     return render(request, "core/form_page.html", {"form": form, "title": _("个案审批设置"), "subtitle": station.name,
-                                                   "cancel_url": "/cases/"})
+                                                   "cancel_url": station.get_absolute_url()})
