@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wushe.accounts.roles import Action
-from wushe.accounts.scope import can, check
+from wushe.accounts.roles import CAPABILITIES, Action
+from wushe.accounts.scope import assignments_of, can, check
 from wushe.casework import access
 from wushe.casework.models import (
     Approval,
@@ -72,9 +72,19 @@ def _next_number(station) -> str:
 
 # --- 接案 -----------------------------------------------------------------------------------
 
+def _opening_station(actor, resident):
+    """The case belongs to the station of the worker who takes it (承接站点), which may be a
+    street station serving a resident registered at a community room."""
+    for a in assignments_of(actor):
+        if (a.station_id and Action.CASE_WORK in CAPABILITIES[a.role]
+                and resident.community_id.startswith(a.scope_prefix or "-")):
+            return a.station
+    return resident.station
+
+
 def case_open(*, actor, resident, data: dict, needs=(), team=(), request=None) -> Case:
     """Intake: a case for a registered resident, in the station that registered them."""
-    case = Case(resident=resident, station=resident.station, community_id=resident.community_id,
+    case = Case(resident=resident, station=_opening_station(actor, resident), community_id=resident.community_id,
                 lead=actor, created_by=actor, **data)
     check(actor, Action.CASE_WORK, case)
     if not resident.has_consent:

@@ -89,6 +89,7 @@ class SeedReport:
     stations: int = 0
     rooms: int = 0
     residents: int = 0
+    cases: int = 0
     accounts: list[str] = field(default_factory=list)
 
 
@@ -109,6 +110,9 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.people.demo import seed as seed_people
 
     report.residents = seed_people(seed_value=seed_value, sizes=SCALE_PEOPLE[scale], stdout=stdout)
+    from wushe.casework.demo import seed as seed_cases
+
+    report.cases = seed_cases(seed_value=seed_value)
     _analyze()
     return report
 

@@ -21,5 +21,5 @@ class Command(BaseCommand):
                           stdout=self.stdout if options["verbosity"] > 1 else None)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据（{scale}）：导入区划 {report.divisions} 条，新建站点 {report.stations} 个、"
-            f"功能室 {report.rooms} 间、服务对象 {report.residents} 人；演示账号 {', '.join(report.accounts)}"
+            f"功能室 {report.rooms} 间、服务对象 {report.residents} 人、个案 {report.cases} 个；演示账号 {', '.join(report.accounts)}"
         ))
