@@ -1,7 +1,8 @@
 """Case work (个案) following MZ/T 094-2017: 接案 → 预估 → 计划 → 介入 → 评估 → 结案.
 
-A case belongs to the station that opened it and lives, for scope, where its client lives
-(the resident's community). Who may read its content is narrower than scope: see
+A case belongs to the station that took it (承接站点) and is in scope where that station
+is; usually that covers the client's community, but a case taken on referral from another
+street need not. Who may read its content is narrower than scope: see
 ``wushe.casework.access``.
 """
 
@@ -118,6 +119,7 @@ class Case(models.Model):
         verbose_name_plural = _("个案")
         ordering = ["-opened_on", "-id"]
         indexes = [
+            models.Index(fields=["station", "stage"], name="case_station_stage"),
             models.Index(fields=["community", "stage"], name="case_community_stage"),
             models.Index(fields=["lead", "stage"], name="case_lead_stage"),
         ]
@@ -132,7 +134,7 @@ class Case(models.Model):
 
     @property
     def scope_code(self) -> str:
-        return self.community_id
+        return self.station.division_id
 
     @property
     def is_open(self) -> bool:

@@ -15,7 +15,7 @@ from wushe.core.divisions import within_any
 
 def case_list(*, user) -> QuerySet[Case]:
     """Cases whose existence the user may see (not necessarily their content)."""
-    return (Case.objects.filter(within_any("community_id", prefixes_for(user, Action.CASE_WORK)))
+    return (Case.objects.filter(within_any("station__division_id", prefixes_for(user, Action.CASE_WORK)))
             .select_related("resident", "lead", "station"))
 
 

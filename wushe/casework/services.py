@@ -27,6 +27,7 @@ from wushe.casework.models import (
 )
 from wushe.core import audit
 from wushe.core.models import AuditEntry
+from wushe.people import selectors as people_selectors
 
 FOLLOW_UP_AFTER_DAYS = (30, 90)  # 跟进回访: one and three months after closure
 
@@ -73,17 +74,18 @@ def _next_number(station) -> str:
 # --- 接案 -----------------------------------------------------------------------------------
 
 def _opening_station(actor, resident):
-    """The case belongs to the station of the worker who takes it (承接站点), which may be a
-    street station serving a resident registered at a community room."""
-    for a in assignments_of(actor):
-        if (a.station_id and Action.CASE_WORK in CAPABILITIES[a.role]
-                and resident.community_id.startswith(a.scope_prefix or "-")):
+    """The case belongs to the station of the worker who takes it (承接站点): the one serving
+    the resident's community, or else (a file shared on referral) the worker's own."""
+    mine = [a for a in assignments_of(actor) if a.station_id and Action.CASE_WORK in CAPABILITIES[a.role]]
+    for a in mine:
+        if resident.community_id.startswith(a.scope_prefix):
             return a.station
-    return resident.station
+    return mine[0].station if mine else resident.station
 
 
 def case_open(*, actor, resident, data: dict, needs=(), team=(), request=None) -> Case:
     """Intake: a case for a registered resident, in the station that registered them."""
+    people_selectors.resident_get_for_reading(user=actor, pk=resident.pk)  # in scope, or shared: else 404
     case = Case(resident=resident, station=_opening_station(actor, resident), community_id=resident.community_id,
                 lead=actor, created_by=actor, **data)
     check(actor, Action.CASE_WORK, case)
