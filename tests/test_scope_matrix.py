@@ -47,6 +47,10 @@ from wushe.casework.models import Session as CaseSession
 from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
 from wushe.core.divisions import Level
 from wushe.core.models import Agency, Division, Room, Station
+from wushe.groupwork import services as group_services
+from wushe.groupwork.models import Group
+from wushe.groupwork.models import Member as GroupMember
+from wushe.groupwork.models import Session as GroupSession
 from wushe.people import services as people_services
 from wushe.people.models import ImportJob, Need, Resident, Survey, TransferRequest, Visit
 
@@ -89,6 +93,7 @@ class Place:
     asking: User | None = field(init=False, default=None)
     jobs: dict = field(init=False, default_factory=dict)
     cases: dict = field(init=False, default_factory=dict)
+    groups: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -157,6 +162,22 @@ class Place:
             self.cases[key] = case_factories.fresh(case)
         return self.cases[key]
 
+    def group(self) -> Group:
+        """A group of this place with one member and one session held today; a user of this
+        place who asks leads it too."""
+        asking = self.asking if self.asking and can(self.asking, Action.GROUP_WORK, self.station) else None
+        key = asking and asking.pk
+        if key not in self.groups:
+            group = group_services.group_create(actor=self.member, station=self.station, leaders=[asking] if asking
+                                                else [], data={"name": f"{self.key}互助小组", "kind": "support",
+                                                               "aims": "互助", "target": "独居老人", "capacity": 20})
+            group_services.member_add(actor=self.member, group=group, resident=self.resident)
+            group_services.session_plan(actor=self.member, group=group, data={
+                "held_on": people_factories.today(), "starts": datetime.time(8 + len(self.groups)),
+                "ends": datetime.time(8 + len(self.groups), 45), "room": self.room, "theme": "相识", "stage": ""})
+            self.groups[key] = group
+        return self.groups[key]
+
     @property
     def first_version(self) -> int:
         return self.resident.history.order_by("history_date", "history_id").first().history_id
@@ -189,6 +210,10 @@ class Place:
             sorted(Task.objects.filter(case__station=self.station).values_list("pk", "done_on")),
             sorted(FollowUp.objects.filter(case__station=self.station).values_list("pk", "done_on")),
             Grant.objects.filter(case__station=self.station).count(),
+            sorted(Group.objects.filter(station=self.station).values_list("pk", "stage", "summary")),
+            sorted(GroupMember.objects.filter(group__station=self.station).values_list("pk", "post_score")),
+            sorted(GroupSession.objects.filter(group__station=self.station).values_list(
+                "pk", "held_on", "starts", "recorded", "content")),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -323,6 +348,27 @@ MATRIX: dict[str, Route] = {
     "casework:grant_new": Route(lambda p: {"pk": p.case().pk}, ("GET", "POST"),
                                 lambda p: {"user": p.member.pk, "reason": "代班"}),
     "casework:case_form": Route(lambda p: {"pk": p.case("evaluation").pk, "form": "plan"}),
+    "groupwork:group": Route(lambda p: {"pk": p.group().pk}),
+    "groupwork:member_add": Route(lambda p: {"pk": p.group().pk}, ("GET", "POST"),
+                                  lambda p: {"resident": p.resident.pk, "joined_on": people_factories.today()
+                                             .isoformat()}),
+    "groupwork:member": Route(lambda p: {"pk": p.group().pk, "member_pk": p.group().members.get().pk},
+                              ("GET", "POST"), lambda p: {"post_score": "9", "feedback": "很开心"}),
+    "groupwork:session_new": Route(lambda p: {"pk": p.group().pk}, ("GET", "POST"),
+                                   lambda p: {"held_on": people_factories.today().isoformat(), "starts": "19:00",
+                                              "ends": "20:00", "room": p.room.pk, "theme": "再相聚"}),
+    "groupwork:session_edit": Route(lambda p: {"pk": p.group().pk, "session_pk": p.group().sessions.get().pk},
+                                    ("GET", "POST"), lambda p: {"held_on": people_factories.today().isoformat(),
+                                                                "starts": "20:00", "ends": "21:00",
+                                                                "room": p.room.pk, "theme": "改期"}),
+    "groupwork:session_record": Route(lambda p: {"pk": p.group().pk, "session_pk": p.group().sessions.get().pk},
+                                      ("GET", "POST"), lambda p: {"present": [p.group().members.get().pk],
+                                                                  "content": "破冰"}),
+    "groupwork:session_form": Route(lambda p: {"pk": p.group().pk, "session_pk": p.group().sessions.get().pk}),
+    "groupwork:advance": Route(lambda p: {"pk": p.group().pk}, ("POST",), lambda p: {}),
+    "groupwork:close": Route(lambda p: {"pk": p.group().pk}, ("GET", "POST"), lambda p: {"summary": "结束"}),
+    "groupwork:plan_form": Route(lambda p: {"pk": p.group().pk}),
+    "groupwork:blank_form": Route(lambda p: {"form": "plan"}, shared=True),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),

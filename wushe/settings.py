@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "wushe.accounts",
     "wushe.people",
     "wushe.casework",
+    "wushe.groupwork",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("wushe.accounts.urls")),
     path("people/", include("wushe.people.urls")),
     path("cases/", include("wushe.casework.urls")),
+    path("groups/", include("wushe.groupwork.urls")),
     path("", include("wushe.core.urls")),
 ]

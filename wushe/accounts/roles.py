@@ -42,12 +42,16 @@ class Action(models.TextChoices):
     PERSON_REVEAL = "person.reveal", _("显示完整证件号与电话")
     # Who may read a case's content is narrower still: see wushe.casework.access.
     CASE_WORK = "case.work", _("个案工作")
+    GROUP_WORK = "group.work", _("小组工作与督导")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
 _MANAGER = _STAFF_VIEW | {
     Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
 }
+
+# The professional methods (个案, 小组, 督导): the station's social workers.
+_METHODS = {Action.CASE_WORK, Action.GROUP_WORK}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),
@@ -56,9 +60,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # A district official sees aggregates everywhere below, personal files nowhere.
     Role.CIVIL: frozenset(_MANAGER | {Action.STATION_CREATE}),
     Role.STREET: frozenset(_MANAGER | {Action.STATION_CREATE, Action.PERSON_VIEW}),
-    Role.HEAD: frozenset(_MANAGER | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
-    Role.WORKER: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
-    Role.SUPERVISOR: frozenset(_STAFF_VIEW | {Action.PERSON_VIEW, Action.PERSON_REVEAL, Action.CASE_WORK}),
+    Role.HEAD: frozenset(_MANAGER | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.WORKER: frozenset(_STAFF_VIEW | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.SUPERVISOR: frozenset(_STAFF_VIEW | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
     Role.ORG_LEAD: frozenset(_STAFF_VIEW),
     Role.VOLUNTEER: frozenset(),
 }

@@ -30,7 +30,7 @@ from wushe.casework.forms import (
 from wushe.casework.models import Approval, Case, FollowUp, Task
 from wushe.casework.record_forms import FORMS
 from wushe.core.access import requires
-from wushe.core.views import form_errors_from
+from wushe.core.views import form_errors_from, form_step
 from wushe.people import selectors as people_selectors
 
 TABS = {"mine": gettext_lazy("我的个案"), "approvals": gettext_lazy("待我审批"), "tasks": gettext_lazy("到期任务"),
@@ -147,16 +147,8 @@ def _progress(case) -> dict:
 def _step(request, pk, *, title, form, save, done):
     """One step of a case: a small form, the service that checks and saves it, back to the file."""
     case = selectors.case_get_for_reading(user=request.user, pk=pk)
-    bound = form(case, request.POST or None)
-    if request.method == "POST" and bound.is_valid():
-        try:
-            save(case, bound)
-        except ValidationError as exc:
-            form_errors_from(bound, exc)
-        else:
-            messages.success(request, done)
-            return redirect(case)
-    return render(request, "casework/step.html", {"case": case, "form": bound, "title": title})
+    return form_step(request, obj=case, form=form(case, request.POST or None), save=lambda f: save(case, f),
+                     done=done, title=title, subtitle=f"{case.number} · {case.resident.name}")
 
 
 @requires(Action.CASE_WORK)

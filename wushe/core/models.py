@@ -201,6 +201,30 @@ class Room(models.Model):
         return f"{self.station.name} · {self.name}"
 
 
+class RoomBooking(models.Model):
+    """A room held for a time (a group session, an activity …); two bookings of one room never
+    overlap. ``purpose`` says what for; ``source`` names the record that holds it."""
+
+    room = models.ForeignKey(Room, verbose_name=_("功能室"), on_delete=models.CASCADE, related_name="bookings")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    purpose = models.CharField(_("用途"), max_length=120)
+    source = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "groupwork.session:12"
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("功能室预约")
+        verbose_name_plural = _("功能室预约")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["room", "starts_at"], name="booking_room_start")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="booking_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.room.name} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} {self.purpose}"
+
+
 class AuditHead(models.Model):
     """The single row holding the newest audit hash; locked while an entry is appended so
     that concurrent writers extend the chain one after another."""

@@ -149,3 +149,17 @@ def render(form: Form, *, blank: bool = False) -> bytes:
         story.append(sign)
     doc.build(story)
     return buffer.getvalue()
+
+
+def response(form: Form, filename: str, *, blank: bool = False):
+    """The rendered form as an inline PDF download, never cached (a filled form holds a
+    client's story)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    result = HttpResponse(render(form, blank=blank), content_type="application/pdf")
+    result["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    result["Cache-Control"] = "no-store"
+    return result
+

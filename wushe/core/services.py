@@ -4,12 +4,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import check
 from wushe.core import audit
-from wushe.core.models import Agency, AuditEntry, Division, Room, Station
+from wushe.core.models import Agency, AuditEntry, Division, Room, RoomBooking, Station
 
 STATION_FIELDS = ("name", "tier", "division", "address", "opened_on", "agency", "contact_name",
                   "contact_phone", "status")
@@ -135,3 +136,27 @@ def agency_save(*, actor, data: dict, agency: Agency | None = None, request=None
         audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
                      request=request, actor=actor, obj=agency, detail=changed)
     return agency
+
+
+def room_book(*, actor, room: Room, starts_at, ends_at, purpose: str, source: str,
+              booking: RoomBooking | None = None) -> RoomBooking:
+    """Hold ``room`` from ``starts_at`` to ``ends_at``; refused when it overlaps another booking
+    (two workers booking at the same moment: the room row is locked while checking)."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("结束时间须晚于开始时间。")})
+    if not room.active:
+        raise ValidationError({"room": _("该功能室目前不可使用。")})
+    with transaction.atomic():
+        Room.objects.select_for_update().get(pk=room.pk)
+        clash = (RoomBooking.objects.filter(room=room, starts_at__lt=ends_at, ends_at__gt=starts_at)
+                 .exclude(pk=booking.pk if booking else None).first())
+        if clash:
+            local = timezone.localtime
+            raise ValidationError({"room": _("%(room)s 在 %(s)s–%(e)s 已被预约（%(p)s），请换时间或换功能室。") % {
+                "room": room.name, "s": f"{local(clash.starts_at):%m-%d %H:%M}", "e": f"{local(clash.ends_at):%H:%M}",
+                "p": clash.purpose}})
+        booking = booking or RoomBooking(booked_by=actor)
+        booking.room, booking.starts_at, booking.ends_at = room, starts_at, ends_at
+        booking.purpose, booking.source = purpose[:120], source
+        booking.save()
+    return booking

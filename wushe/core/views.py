@@ -43,6 +43,21 @@ def form_errors_from(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def form_step(request, *, obj, form, save, done: str, title: str, subtitle: str = ""):
+    """One small form on a record (a case's step, a group's session …): the service ``save``
+    checks and writes it; on success back to the record, else the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(obj)
+    return render(request, "core/form_page.html", {"form": form, "title": title, "subtitle": subtitle,
+                                                   "cancel_url": obj.get_absolute_url()})
+
+
 @public
 @require_GET
 def healthz(request):
