@@ -53,6 +53,8 @@ from wushe.groupwork.models import Member as GroupMember
 from wushe.groupwork.models import Session as GroupSession
 from wushe.people import services as people_services
 from wushe.people.models import ImportJob, Need, Resident, Survey, TransferRequest, Visit
+from wushe.supervision import services as supervision_services
+from wushe.supervision.models import SupervisionSession, Supervisor
 
 # --- the routes ---------------------------------------------------------------------------------
 
@@ -94,6 +96,7 @@ class Place:
     jobs: dict = field(init=False, default_factory=dict)
     cases: dict = field(init=False, default_factory=dict)
     groups: dict = field(init=False, default_factory=dict)
+    supervision: SupervisionSession | None = field(init=False, default=None)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -178,6 +181,17 @@ class Place:
             self.groups[key] = group
         return self.groups[key]
 
+    def supervision_session(self) -> SupervisionSession:
+        """A supervision session at this place, with an expert serving this street."""
+        if self.supervision is None:
+            expert = Supervisor.objects.create(name=f"{self.key}专家", kind="external", qualification="高级社会工作师",
+                                               division=self.station.division, created_by=self.member)
+            self.supervision = supervision_services.session_record(
+                actor=self.member, station=self.station, attendees=[self.member], data={
+                    "supervisor": expert, "kind": "individual", "held_on": people_factories.today(), "minutes": 60,
+                    "topics": "会谈技巧", "record": "示范"})
+        return self.supervision
+
     @property
     def first_version(self) -> int:
         return self.resident.history.order_by("history_date", "history_id").first().history_id
@@ -214,6 +228,7 @@ class Place:
             sorted(GroupMember.objects.filter(group__station=self.station).values_list("pk", "post_score")),
             sorted(GroupSession.objects.filter(group__station=self.station).values_list(
                 "pk", "held_on", "starts", "recorded", "content")),
+            sorted(Supervisor.objects.filter(division=self.station.division).values_list("pk", "name", "active")),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -369,6 +384,12 @@ MATRIX: dict[str, Route] = {
     "groupwork:close": Route(lambda p: {"pk": p.group().pk}, ("GET", "POST"), lambda p: {"summary": "结束"}),
     "groupwork:plan_form": Route(lambda p: {"pk": p.group().pk}),
     "groupwork:blank_form": Route(lambda p: {"form": "plan"}, shared=True),
+    "supervision:session": Route(lambda p: {"pk": p.supervision_session().pk}),
+    "supervision:session_form": Route(lambda p: {"pk": p.supervision_session().pk}),
+    "supervision:supervisor_edit": Route(lambda p: {"pk": p.supervision_session().supervisor_id}, ("GET", "POST"),
+                                         lambda p: {"name": "改名专家", "kind": "external", "qualification": "x",
+                                                    "division": p.station.division_id, "active": ""}),
+    "supervision:blank_form": Route(lambda p: {"form": "session"}, shared=True),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "wushe.people",
     "wushe.casework",
     "wushe.groupwork",
+    "wushe.supervision",
 ]
 
 MIDDLEWARE = [

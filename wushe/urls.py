@@ -13,5 +13,6 @@ urlpatterns = [
     path("people/", include("wushe.people.urls")),
     path("cases/", include("wushe.casework.urls")),
     path("groups/", include("wushe.groupwork.urls")),
+    path("supervision/", include("wushe.supervision.urls")),
     path("", include("wushe.core.urls")),
 ]
