@@ -23,6 +23,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.casework import factories as case_factories
@@ -41,6 +42,7 @@ from wushe.casework.models import (
     FollowUp,
     Grant,
     Plan,
+    Referral,
     Task,
 )
 from wushe.casework.models import Session as CaseSession
@@ -97,6 +99,7 @@ class Place:
     cases: dict = field(init=False, default_factory=dict)
     groups: dict = field(init=False, default_factory=dict)
     supervision: SupervisionSession | None = field(init=False, default=None)
+    referrals: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -181,6 +184,37 @@ class Place:
             self.groups[key] = group
         return self.groups[key]
 
+    def referral_out(self) -> Referral:
+        """A referral out of this place's case to an agency outside the platform."""
+        if "out" not in self.referrals:
+            case = self.case("intervention")
+            self.referrals["out"] = case_services.referral_create(
+                actor=case.lead, resident=self.resident, case=case, data={
+                    "to_agency": "区残联", "to_kind": "disability", "reason": "康复辅具", "shared_info": "基本情况",
+                    "consent": "agreed"})
+        return self.referrals["out"]
+
+    def referral_in(self) -> Referral:
+        """A referral into this place's station from a station of a district no test actor covers."""
+        if "in" not in self.referrals:
+            if not Division.objects.filter(code="340111000000").exists():
+                division("340111", "包河区", Level.COUNTY)
+            street = Division.objects.filter(code="340111001000").first() or division(
+                "340111001", "包公街道", Level.TOWN, "urban")
+            community = Division.objects.filter(code="340111001001").first() or division(
+                "340111001001", "包公社区居委会", Level.VILLAGE, "urban")
+            sender_station = Station.objects.filter(division=street).first() or station(street, name="包公街道社工站")
+            sender = user(f"sender_{self.key}", Role.WORKER, station=sender_station)
+            resident = people_factories.resident(f"转介{self.key}", station=sender_station, community=community,
+                                                 actor=sender)
+            need = people_services.need_create(actor=sender, data={
+                "resident": resident, "category": Need.Category.CARE, "description": "搬家后需要照料",
+                "source": Need.Source.HOTLINE})
+            self.referrals["in"] = case_services.referral_create(
+                actor=sender, resident=resident, need=need, data={
+                    "to_station": self.station, "reason": "已搬家", "shared_info": "基本情况", "consent": "agreed"})
+        return self.referrals["in"]
+
     def supervision_session(self) -> SupervisionSession:
         """A supervision session at this place, with an expert serving this street."""
         if self.supervision is None:
@@ -229,6 +263,8 @@ class Place:
             sorted(GroupSession.objects.filter(group__station=self.station).values_list(
                 "pk", "held_on", "starts", "recorded", "content")),
             sorted(Supervisor.objects.filter(division=self.station.division).values_list("pk", "name", "active")),
+            sorted(Referral.objects.filter(Q(from_station=self.station) | Q(to_station=self.station))
+                   .values_list("pk", "status", "outcome")),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -384,6 +420,12 @@ MATRIX: dict[str, Route] = {
     "groupwork:close": Route(lambda p: {"pk": p.group().pk}, ("GET", "POST"), lambda p: {"summary": "结束"}),
     "groupwork:plan_form": Route(lambda p: {"pk": p.group().pk}),
     "groupwork:blank_form": Route(lambda p: {"form": "plan"}, shared=True),
+    "casework:referral": Route(lambda p: {"pk": p.referral_out().pk}),
+    "casework:referral_form": Route(lambda p: {"pk": p.referral_out().pk}),
+    "casework:referral_outcome": Route(lambda p: {"pk": p.referral_out().pk}, ("POST",),
+                                       lambda p: {"outcome": "已办理"}),
+    "casework:referral_respond": Route(lambda p: {"pk": p.referral_in().pk}, ("POST",),
+                                       lambda p: {"decision": "accept"}),
     "supervision:session": Route(lambda p: {"pk": p.supervision_session().pk}),
     "supervision:session_form": Route(lambda p: {"pk": p.supervision_session().pk}),
     "supervision:supervisor_edit": Route(lambda p: {"pk": p.supervision_session().supervisor_id}, ("GET", "POST"),

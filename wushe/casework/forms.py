@@ -136,3 +136,28 @@ class PolicyForm(forms.Form):
     approve_assessment = forms.BooleanField(label=_("预估须审批"), required=False)
     approve_plan = forms.BooleanField(label=_("服务计划须审批"), required=False)
     approve_closure = forms.BooleanField(label=_("结案须审批"), required=False)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        from wushe.casework.models import Referral
+
+        model = Referral
+        fields = ["to_station", "to_agency", "to_kind", "reason", "shared_info", "consent", "consent_on",
+                  "override_reason"]
+        widgets = {"reason": TEXT, "shared_info": TEXT, "consent_on": DATE,
+                   "override_reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"to_station": _("平台内的其他社工站；平台外机构请填写下面两项。"),
+                      "override_reason": _("仅在服务对象不同意、但确需转介（如危及人身安全）时，由站长填写。")}
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_station"].queryset = stations
+
+
+class ReferralResponseForm(forms.Form):
+    response_note = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("转介结果"), widget=TEXT)

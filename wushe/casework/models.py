@@ -348,3 +348,84 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}→{self.user}"
+
+
+class Referral(models.Model):
+    """转介: a client referred from a case or a need to another station on the platform (which
+    accepts or declines) or to an agency outside it (whose outcome is recorded)."""
+
+    class AgencyKind(models.TextChoices):
+        CIVIL = "civil", _("民政部门")
+        DISABILITY = "disability", _("残联")
+        WOMEN = "women", _("妇联")
+        JUSTICE = "justice", _("司法所")
+        HOSPITAL = "hospital", _("医院/卫生服务中心")
+        SCHOOL = "school", _("学校")
+        ORGANIZATION = "organization", _("社会组织")
+        OTHER = "other", _("其他")
+
+    class Consent(models.TextChoices):
+        AGREED = "agreed", _("同意转介")
+        REFUSED = "refused", _("不同意")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接收")
+        ACCEPTED = "accepted", _("已接收")
+        DECLINED = "declined", _("已拒绝")
+        SENT = "sent", _("已转出（平台外）")
+        DONE = "done", _("已反馈结果")
+
+    resident = models.ForeignKey("people.Resident", verbose_name=_("服务对象"), on_delete=models.PROTECT,
+                                 related_name="referrals")
+    case = models.ForeignKey(Case, verbose_name=_("来源个案"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="referrals")
+    need = models.ForeignKey("people.Need", verbose_name=_("来源需求"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="referrals")
+    from_station = models.ForeignKey("core.Station", verbose_name=_("转出站点"), on_delete=models.PROTECT,
+                                     related_name="referrals_out")
+    to_station = models.ForeignKey("core.Station", verbose_name=_("接收站点"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="referrals_in")
+    to_agency = models.CharField(_("接收机构（平台外）"), max_length=100, blank=True)
+    to_kind = models.CharField(_("机构类别"), max_length=12, choices=AgencyKind.choices, blank=True)
+    reason = models.TextField(_("转介原因"))
+    shared_info = models.TextField(_("提供给接收方的信息"), help_text=_("只写服务对象同意提供的内容。"))
+    consent = models.CharField(_("服务对象意见"), max_length=8, choices=Consent.choices)
+    consent_on = models.DateField(_("征询日期"), default=timezone.localdate)
+    override_reason = models.TextField(_("未获同意仍转介的理由"), blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    response_note = models.TextField(_("接收方意见"), blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(_("转介结果"), blank=True)
+    received_case = models.ForeignKey(Case, verbose_name=_("接收方个案"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="received_from")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("转介")
+        verbose_name_plural = _("转介")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"转介 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("casework:referral", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        return self.from_station.division_id
+
+    @property
+    def internal(self) -> bool:
+        return self.to_station_id is not None
+
+    @property
+    def destination(self) -> str:
+        return self.to_station.name if self.to_station_id else f"{self.to_agency}（{self.get_to_kind_display()}）"

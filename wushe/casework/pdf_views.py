@@ -4,7 +4,7 @@ from django.http import Http404
 
 from wushe.accounts.roles import Action
 from wushe.casework import selectors
-from wushe.casework.record_forms import FORMS
+from wushe.casework.record_forms import BLANK_FORMS, FORMS
 from wushe.core import audit, pdf
 from wushe.core.access import requires
 from wushe.core.models import AuditEntry
@@ -29,5 +29,5 @@ def case_form(request, pk, form):
 
 @requires(Action.CASE_WORK)
 def blank_form(request, form):
-    name, build = builder(FORMS, form)
+    name, build = builder(BLANK_FORMS, form)
     return pdf.response(build(None), f"{name}（空白）.pdf", blank=True)

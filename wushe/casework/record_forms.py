@@ -134,3 +134,27 @@ FORMS = {
     "sessions": ("个案服务记录表", sessions),
     "closure": ("结案表", closure),
 }
+
+
+def referral(r) -> Form:
+    """转介表 (个案-05)."""
+    res = r.resident if r else None
+    return Form("转介表", "个案-05", number=f"转介 #{r.pk}" if r else "", sections=[
+        Section("一、服务对象", [Cells([
+            ("服务对象", res.name if res else ""), ("性别", res.get_sex_display() if res else ""),
+            ("年龄", str(res.age() or "") if res else ""), ("所在社区", res.community.short_name if res else ""),
+            ("来源个案", r.case.number if r and r.case_id else ""), ("来源需求", str(r.need) if r and r.need_id else "")])]),
+        Section("二、转介", [
+            Cells([("转出站点", r.from_station.name if r else ""), ("接收方", r.destination if r else ""),
+                   ("服务对象意见", r.get_consent_display() if r else ""), ("征询日期", _date(r.consent_on) if r else "")]),
+            Text("转介原因", r.reason if r else ""), Text("提供给接收方的信息", r.shared_info if r else ""),
+            Text("未获同意仍转介的理由", r.override_reason if r else "")]),
+        Section("三、接收与结果", [
+            Cells([("状态", r.get_status_display() if r else ""),
+                   ("接收方个案", r.received_case.number if r and r.received_case_id else "")]),
+            Text("接收方意见", r.response_note if r else ""), Text("转介结果", r.outcome if r else "")]),
+    ], signatures=["转出社工签名", "服务对象（监护人）签名", "接收方签名"])
+
+
+# Blank forms for the field: the case set, and the referral form.
+BLANK_FORMS = {**FORMS, "referral": ("转介表", referral)}

@@ -100,3 +100,33 @@ def case_team(*, case) -> QuerySet:
     from wushe.accounts.models import User
 
     return User.objects.filter(Q(pk=case.lead_id) | Q(case_teams=case)).distinct().order_by("full_name")
+
+
+def referral_list(*, user) -> QuerySet:
+    """Referrals out of or into the stations of the user's scope."""
+    from wushe.casework.models import Referral
+
+    prefixes = prefixes_for(user, Action.CASE_WORK)
+    return (Referral.objects.filter(within_any("from_station__division_id", prefixes)
+                                    | within_any("to_station__division_id", prefixes))
+            .select_related("resident", "from_station", "to_station", "case"))
+
+
+def referral_get(*, user, pk: int):
+    """A referral the user may read: the receiving station's workers, and on the sending side
+    whoever may read the case it came from (anyone at the station for a need's referral)."""
+    from wushe.accounts.scope import can
+
+    referral = referral_list(user=user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    receiving = referral.to_station_id and can(user, Action.CASE_WORK, referral.to_station)
+    if not receiving and referral.case_id and not access.may_read(user, referral.case):
+        raise Http404
+    return referral
+
+
+def referrals_waiting(*, user) -> int:
+    """Referrals into the user's stations that wait for an answer."""
+    stations = [a.station_id for a in assignments_of(user) if a.station_id]
+    return referral_list(user=user).filter(to_station_id__in=stations, status="pending").count()

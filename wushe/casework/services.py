@@ -22,12 +22,14 @@ from wushe.casework.models import (
     GoalRating,
     Grant,
     Plan,
+    Referral,
     Session,
     Task,
 )
 from wushe.core import audit
 from wushe.core.models import AuditEntry
 from wushe.people import selectors as people_selectors
+from wushe.people.models import ResidentShare
 
 FOLLOW_UP_AFTER_DAYS = (30, 90)  # 跟进回访: one and three months after closure
 
@@ -83,12 +85,19 @@ def _opening_station(actor, resident):
     return mine[0].station if mine else resident.station
 
 
-def case_open(*, actor, resident, data: dict, needs=(), team=(), request=None) -> Case:
-    """Intake: a case for a registered resident, in the station that registered them."""
+def case_open(*, actor, resident, data: dict, needs=(), team=(), referral: Referral | None = None,
+              request=None) -> Case:
+    """Intake: a case for a registered resident, taken by the worker's station; ``referral``
+    when it comes from another station's accepted referral (the case is linked to it)."""
     people_selectors.resident_get_for_reading(user=actor, pk=resident.pk)  # in scope, or shared: else 404
     case = Case(resident=resident, station=_opening_station(actor, resident), community_id=resident.community_id,
                 lead=actor, created_by=actor, **data)
     check(actor, Action.CASE_WORK, case)
+    if referral is not None:
+        if (referral.status != Referral.Status.ACCEPTED or referral.resident_id != resident.pk
+                or referral.to_station_id != case.station_id or referral.received_case_id):
+            raise ValidationError(_("该转介不是本站已接收、尚未建案的转介。"))
+        case.source = Case.Source.REFERRAL
     if not resident.has_consent:
         raise ValidationError({"resident": _("该服务对象尚未记录知情同意，只有最少信息，请先在档案中记录知情同意。")})
     if case.supervisor_id and not can(case.supervisor, Action.CASE_WORK, case):
@@ -101,6 +110,8 @@ def case_open(*, actor, resident, data: dict, needs=(), team=(), request=None) -
                 case.save()
                 case.needs.set([n for n in needs if n.resident_id == resident.pk])
                 case.team.set(team)
+                if referral is not None:
+                    Referral.objects.filter(pk=referral.pk).update(received_case=case)
                 audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=case)
             return case
         except IntegrityError:
@@ -372,3 +383,85 @@ def grant_read(*, actor, case: Case, user, reason: str, request=None) -> Grant:
 def case_opened(*, actor, case: Case, request=None) -> None:
     """Every read of a case's content is audited."""
     audit.record(AuditEntry.Action.VIEWED, request=request, actor=actor, obj=case)
+
+
+# --- 转介 ---------------------------------------------------------------------------------
+
+def referral_create(*, actor, resident, data: dict, case: Case | None = None, need=None, request=None) -> Referral:
+    """Refer a client from a case (its team) or a need (the station's workers). The client's
+    refusal blocks it unless a manager of the station overrides, with a reason, audited."""
+    if case is not None:
+        _require(access.may_work(actor, case), _("只有个案团队成员可以从个案发起转介。"))
+        from_station = case.station
+    else:
+        people_selectors.resident_get(user=actor, pk=resident.pk)
+        from_station = _opening_station(actor, resident)
+    referral = Referral(resident=resident, case=case, need=need, from_station=from_station, created_by=actor, **data)
+    check(actor, Action.CASE_WORK, referral)
+    errors = {}
+    if bool(referral.to_station_id) == bool(referral.to_agency.strip()):
+        errors["to_station"] = _("请选择平台内的接收站点，或填写平台外的接收机构（二选一）。")
+    elif referral.to_station_id == from_station.pk:
+        errors["to_station"] = _("不能转介给本站点。")
+    elif referral.to_agency and not referral.to_kind:
+        errors["to_kind"] = _("请选择平台外接收机构的类别。")
+    if need is not None and need.resident_id != resident.pk:
+        errors["need"] = _("该需求不属于此服务对象。")
+    if referral.consent == Referral.Consent.REFUSED:
+        if not referral.override_reason.strip():
+            errors["consent"] = _("服务对象不同意转介时不能转介；确需转介（如危及人身安全）请由站长填写理由。")
+        elif not can(actor, Action.STATION_EDIT, from_station):
+            errors["override_reason"] = _("只有站长或上级管理人员可以在未获同意时决定转介。")
+        else:
+            referral.overridden_by = actor
+    elif referral.override_reason:
+        referral.override_reason = ""
+    if errors:
+        raise ValidationError(errors)
+    referral.status = Referral.Status.PENDING if referral.internal else Referral.Status.SENT
+    referral.full_clean()
+    with transaction.atomic():
+        referral.save()
+        detail = {"to": referral.destination}
+        if referral.overridden_by_id:
+            detail["consent_overridden"] = True
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=referral, detail=detail)
+    return referral
+
+
+def referral_respond(*, actor, referral: Referral, accept: bool, note: str = "", request=None) -> Referral:
+    """The receiving station accepts (its workers may then read the file and open a case) or
+    declines with a reason."""
+    if not referral.internal or not can(actor, Action.CASE_WORK, referral.to_station):
+        raise PermissionDenied(_("只有接收站点的社工可以处理该转介。"))
+    if referral.status != Referral.Status.PENDING:
+        raise ValidationError(_("该转介已经处理过了。"))
+    if not accept and not note.strip():
+        raise ValidationError({"response_note": _("拒绝接收时请写明原因。")})
+    with transaction.atomic():
+        updated = Referral.objects.filter(pk=referral.pk, status=Referral.Status.PENDING).update(
+            status=Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED, response_note=note.strip(),
+            responded_by=actor, responded_at=timezone.now())
+        if not updated:
+            raise ValidationError(_("该转介已经处理过了。"))
+        referral.refresh_from_db()
+        if accept and not can(actor, Action.PERSON_VIEW, referral.resident):
+            # The file stays with its station; the receiving one may read it.
+            ResidentShare.objects.get_or_create(resident=referral.resident, station=referral.to_station,
+                                                defaults={"granted_by": referral.created_by})
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=referral,
+                     division_code=referral.to_station.division_id, detail={"status": referral.status})
+    return referral
+
+
+def referral_outcome(*, actor, referral: Referral, outcome: str, request=None) -> Referral:
+    """An outside agency's answer, recorded by the referring station."""
+    check(actor, Action.CASE_WORK, referral)
+    if referral.internal or referral.status not in (Referral.Status.SENT, Referral.Status.DONE):
+        raise ValidationError(_("只有转往平台外机构的转介需要记录结果。"))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("请填写转介结果。")})
+    referral.outcome, referral.status = outcome.strip(), Referral.Status.DONE
+    referral.save(update_fields=["outcome", "status"])
+    audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=referral, detail={"status": "done"})
+    return referral

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wushe.casework import pdf_views, views
+from wushe.casework import pdf_views, referral_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("new/", views.case_new, name="case_new"),
     path("policy/<int:station_pk>/", views.policy_edit, name="policy"),
     path("forms/<str:form>/blank.pdf", pdf_views.blank_form, name="blank_form"),
+    path("referrals/", referral_views.referral_list, name="referrals"),
+    path("referrals/new/", referral_views.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", referral_views.referral_detail, name="referral"),
+    path("referrals/<int:pk>/respond/", referral_views.referral_respond, name="referral_respond"),
+    path("referrals/<int:pk>/outcome/", referral_views.referral_outcome, name="referral_outcome"),
+    path("referrals/<int:pk>/form.pdf", referral_views.referral_form, name="referral_form"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/accept/", views.case_accept, name="accept"),
     path("<int:pk>/decline/", views.case_decline, name="decline"),

@@ -28,7 +28,7 @@ from wushe.casework.forms import (
     TaskForm,
 )
 from wushe.casework.models import Approval, Case, FollowUp, Task
-from wushe.casework.record_forms import FORMS
+from wushe.casework.record_forms import BLANK_FORMS, FORMS
 from wushe.core.access import requires
 from wushe.core.views import form_errors_from, form_step
 from wushe.people import selectors as people_selectors
@@ -47,7 +47,8 @@ def case_list(request):
                "stage_cards": [(v, label, counts.get(v, 0)) for v, label in Case.Stage.choices],
                "approvals": list(selectors.waiting_for(user=user)), "tasks": list(selectors.tasks_due(user=user)),
                "followups": list(selectors.follow_ups_due(user=user)),
-               "blank_forms": [(code, name) for code, (name, _build) in FORMS.items()]}
+               "blank_forms": [(code, name) for code, (name, _build) in BLANK_FORMS.items()],
+               "incoming": selectors.referrals_waiting(user=user)}
     if tab in ("mine", "station"):
         qs = mine if tab == "mine" else selectors.case_list(user=user)
         stage = request.GET.get("stage", "")
@@ -73,6 +74,11 @@ def case_new(request):
     resident = residents.filter(pk=resident_pk).first() if str(resident_pk or "").isdigit() else None
     query = request.GET.get("q", "").strip()
     found = list(people_selectors.search(residents, query).order_by("name_pinyin")[:10]) if query else []
+    referral_pk = request.POST.get("referral") or request.GET.get("referral") or ""
+    referral = selectors.referral_get(user=user, pk=int(referral_pk)) if referral_pk.isdigit() else None
+    if referral is not None and resident is None:
+        # A referred client's file is shared with this station, not in its scope.
+        resident = people_selectors.resident_get_for_reading(user=user, pk=referral.resident_id)[0]
     form = None
     if resident is not None:
         form = IntakeForm(request.POST or None, needs=selectors.open_needs(resident=resident),
@@ -84,14 +90,14 @@ def case_new(request):
             try:
                 case = services.case_open(actor=user, resident=resident, data=data,
                                           needs=form.cleaned_data["needs"], team=form.cleaned_data["team"],
-                                          request=request)
+                                          referral=referral, request=request)
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
                 messages.success(request, _("已登记个案 %(n)s。") % {"n": case.number})
                 return redirect(case)
     return render(request, "casework/case_new.html", {"resident": resident, "query": query, "found": found,
-                                                      "form": form})
+                                                      "form": form, "referral": referral})
 
 
 @requires(Action.CASE_WORK)
