@@ -50,3 +50,31 @@ def test_sessions_and_plan_follow_the_stage_rules(net, people, api):
     assert plan["version"] == 1 and [g["indicator"] for g in plan["goals"]] == ["老年抑郁量表得分下降3分", "每月参加2次以上"]
     # The supervisor reads, but only the team records.
     assert api("post", f"/api/v1/cases/{case.pk}/sessions", people["supervisor"], body).status_code == 403
+
+
+def test_referrals_groups_and_supervisions_are_listed_in_scope(net, people, api):
+    from wushe.casework import services
+    from wushe.groupwork import services as group_services
+    from wushe.supervision import services as supervision_services
+
+    case = to_stage(open_case(net, people), Case.Stage.INTERVENTION, people)
+    services.referral_create(actor=people["worker"], resident=case.resident, case=case, data={
+        "to_station": net.station_b, "reason": "搬家", "shared_info": "基本情况", "consent": "agreed"})
+    colleague = user("t_tongshi", Role.WORKER, station=net.station_a)
+    assert api("get", "/api/v1/referrals", people["worker_b"]).json()["items"][0]["reason"] == "搬家"  # receiving
+    assert api("get", "/api/v1/referrals", colleague).json()["items"][0]["reason"] is None  # not a case reader
+    assert api("get", "/api/v1/referrals", people["worker_other"]).json()["count"] == 0
+
+    group = group_services.group_create(actor=people["worker"], station=net.station_a, leaders=[], data={
+        "name": "互助小组", "kind": "support", "aims": "互助", "target": "老人"})
+    assert [g["name"] for g in api("get", "/api/v1/groups", people["worker"]).json()["items"]] == ["互助小组"]
+    assert api("get", f"/api/v1/groups/{group.pk}", people["worker_b"]).status_code == 404
+    assert api("get", f"/api/v1/groups/{group.pk}/sessions", people["worker"]).json()["count"] == 0
+
+    expert = supervision_services.supervisor_save(actor=people["civil"], data={
+        "name": "周教授", "kind": "external", "qualification": "高级社会工作师", "division": net.county})
+    supervision_services.session_record(actor=people["worker"], station=net.station_a, attendees=[people["worker"]],
+                                        data={"supervisor": expert, "kind": "individual", "held_on": today(),
+                                              "minutes": 60, "topics": "会谈技巧", "record": "示范"})
+    assert api("get", "/api/v1/supervisions", people["worker"]).json()["items"][0]["supervisor"] == "周教授"
+    assert api("get", "/api/v1/supervisions", people["worker_b"]).json()["count"] == 0

@@ -204,3 +204,19 @@ def test_only_the_team_records_and_a_task_owner_must_be_in_it(net, people):
                                                                      "due_on": today()})
     services.task_done(actor=people["worker"], task=task)
     assert task.done_on == today()
+
+
+def test_counts_for_the_dashboard(net, people):
+    from wushe.casework import selectors
+
+    closed = to_stage(open_case(net, people), Case.Stage.INTERVENTION, people)
+    services.case_close(actor=people["worker"], case=closed, reason="moved", summary="迁出")
+    approve_pending(fresh(closed), people)
+    open_case(net, people)
+    qs = Case.objects.all()
+    totals = selectors.case_totals(qs)
+    assert (totals["opened"], totals["active"], totals["closed"], totals["sessions"]) == (2, 1, 1, 0)
+    assert selectors.closed_by_reason(qs) == {"moved": 1}
+    days = selectors.days_per_stage(qs)
+    assert set(days) >= {"intake", "assessment", "planning", "intervention"}
+    assert all(0 <= d < 1 for d in days.values())  # everything happened just now

@@ -148,3 +148,18 @@ def test_an_unknown_form_is_404(net, people, login):
     client = login(people["worker"])
     assert client.get(f"/cases/{case.pk}/forms/nothing.pdf").status_code == 404
     assert client.get("/cases/forms/nothing/blank.pdf").status_code == 404
+
+
+def test_the_residents_file_lists_their_cases_but_hides_a_sensitive_one_from_colleagues(net, people, login):
+    from tests.factories import user
+    from wushe.accounts.roles import Role
+
+    resident = people_factories.resident("王大爷", station=net.station_a)
+    plain = open_case(net, people, resident=resident)
+    secret = open_case(net, people, resident=resident, sensitive=True)
+    mine = login(people["worker"]).get(f"/people/{resident.pk}/").content.decode()
+    assert plain.number in mine and secret.number in mine
+    colleague = user("t_tongshi", Role.WORKER, station=net.station_a)
+    theirs = login(colleague).get(f"/people/{resident.pk}/").content.decode()
+    assert plain.number in theirs and secret.number not in theirs
+    assert "个案与小组" not in login(people["street"]).get(f"/people/{resident.pk}/").content.decode()

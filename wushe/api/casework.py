@@ -157,3 +157,50 @@ def case_session_create(request, case_id: int, payload: SessionIn):
     except DjangoValidationError as exc:
         raise _unprocessable(exc) from exc
     return Status(201, _session_out(session))
+
+
+# --- referrals ------------------------------------------------------------------------------
+
+class ReferralOut(Schema):
+    id: int
+    status: str
+    from_station_id: int
+    to_station_id: int | None
+    to_agency: str
+    consent: str
+    created_on: datetime.date
+    case_number: str | None
+    # Content for those who may read it (the receiving side, the sending case's readers).
+    reason: str | None = None
+    outcome: str | None = None
+
+
+def _referral_out(user, r) -> dict:
+    out = {"id": r.pk, "status": r.status, "from_station_id": r.from_station_id, "to_station_id": r.to_station_id,
+           "to_agency": r.to_agency, "consent": r.consent, "created_on": r.created_at.date(),
+           "case_number": r.case.number if r.case_id else None}
+    try:
+        selectors.referral_get(user=user, pk=r.pk)
+    except Http404:
+        return out
+    return out | {"reason": r.reason, "outcome": r.outcome}
+
+
+@router.get("/referrals", response=list[ReferralOut], url_name="referrals")
+@api_requires(Action.CASE_WORK)
+@paginate(Page)
+def referral_list(request, status: str = ""):
+    qs = selectors.referral_list(user=request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return [_referral_out(request.user, r) for r in qs.order_by("-created_at")]
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut, url_name="referral")
+@api_requires(Action.CASE_WORK)
+def referral_detail(request, referral_id: int):
+    try:
+        referral = selectors.referral_get(user=request.user, pk=referral_id)
+    except Http404 as exc:
+        raise HttpError(404, _("记录不存在。")) from exc
+    return _referral_out(request.user, referral)

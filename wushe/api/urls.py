@@ -129,3 +129,6 @@ api.add_router("", people_router)
 from wushe.api.casework import router as casework_router  # noqa: E402
 
 api.add_router("", casework_router)
+from wushe.api.groupwork import router as groupwork_router  # noqa: E402
+
+api.add_router("", groupwork_router)

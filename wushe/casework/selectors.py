@@ -130,3 +130,38 @@ def referrals_waiting(*, user) -> int:
     """Referrals into the user's stations that wait for an answer."""
     stations = [a.station_id for a in assignments_of(user) if a.station_id]
     return referral_list(user=user).filter(to_station_id__in=stations, status="pending").count()
+
+
+def closed_by_reason(qs: QuerySet[Case]) -> dict[str, int]:
+    return dict(qs.filter(stage=Case.Stage.CLOSED).order_by().values_list("closure_reason")
+                .annotate(n=Count("id")))
+
+
+def days_per_stage(qs: QuerySet[Case]) -> dict[str, float]:
+    """Average days a case spends in each stage, read from the cases' change history (a stage
+    a case is still in counts up to today)."""
+    from collections import defaultdict
+
+    now = timezone.now()
+    spans = defaultdict(list)
+    rows = (Case.history.filter(id__in=qs.values("id")).order_by("id", "history_date", "history_id")
+            .values_list("id", "stage", "history_date"))
+    current = None
+    for case_id, stage, at in list(rows) + [(None, None, now)]:
+        if current and (case_id != current[0] or stage != current[1]):
+            end = at if case_id == current[0] else now
+            if current[1] not in (Case.Stage.CLOSED, Case.Stage.DECLINED):
+                spans[current[1]].append((end - current[2]).total_seconds() / 86400)
+            current = None
+        if case_id is not None and current is None:
+            current = (case_id, stage, at)
+    return {stage: round(sum(days) / len(days), 1) for stage, days in spans.items()}
+
+
+def referral_counts(*, user) -> dict:
+    """Referrals by direction (out of / into the user's stations) and status."""
+    qs = referral_list(user=user)
+    stations = [a.station_id for a in assignments_of(user) if a.station_id]
+    out = dict(qs.filter(from_station_id__in=stations).order_by().values_list("status").annotate(n=Count("id")))
+    into = dict(qs.filter(to_station_id__in=stations).order_by().values_list("status").annotate(n=Count("id")))
+    return {"out": out, "in": into}

@@ -124,6 +124,8 @@ def resident_detail(request, pk):
         "shared": shared,
         "can_reveal": can(request.user, Action.PERSON_REVEAL, resident),
         "can_manage": can(request.user, Action.USER_MANAGE, resident),
+        # Cases, groups and referrals (the casework app) for the station's social workers.
+        "can_refer": not shared and can(request.user, Action.CASE_WORK, resident),
     })
 
 
