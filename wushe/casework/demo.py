@@ -137,3 +137,27 @@ def _date_back(case, rng, today) -> None:
         Case.objects.filter(pk=case.pk).update(closed_on=closed)
         for follow_up, days in zip(case.follow_ups.order_by("due_on"), services.FOLLOW_UP_AFTER_DAYS, strict=False):
             FollowUp.objects.filter(pk=follow_up.pk).update(due_on=closed + datetime.timedelta(days=days))
+
+
+def seed_referrals() -> int:
+    """Two referrals out of 西园 (one to 三里庵 waiting for an answer, one to the 残联 with its
+    outcome), so both sides of the referral pages have something to show."""
+    from wushe.casework.models import Referral
+    from wushe.core.models import Station
+
+    worker = User.objects.filter(username="shegong").first()
+    other = User.objects.filter(username="shegong_b").first()
+    if worker is None or other is None or Referral.objects.exists():
+        return 0
+    cases = list(Case.objects.filter(lead=worker, stage="intervention", sensitive=False).order_by("id")[:2])
+    if len(cases) < 2:
+        return 0
+    to_station = Station.objects.get(pk=other.assignments.get().station_id)
+    services.referral_create(actor=worker, resident=cases[0].resident, case=cases[0], data={
+        "to_station": to_station, "reason": "服务对象已搬至女儿家（三里庵街道）居住，需就近继续服务",
+        "shared_info": "基本情况、预估摘要、已开展的3次服务", "consent": "agreed"})
+    outside = services.referral_create(actor=worker, resident=cases[1].resident, case=cases[1], data={
+        "to_agency": "蜀山区残疾人联合会", "to_kind": "disability", "reason": "需要康复辅具适配",
+        "shared_info": "残疾类别与等级、居家环境", "consent": "agreed"})
+    services.referral_outcome(actor=worker, referral=outside, outcome="已完成轮椅与助行器适配，残联将定期回访")
+    return 2

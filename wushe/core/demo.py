@@ -113,6 +113,13 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.casework.demo import seed as seed_cases
 
     report.cases = seed_cases(seed_value=seed_value)
+    from wushe.casework.demo import seed_referrals
+    from wushe.groupwork.demo import seed as seed_groups
+    from wushe.supervision.demo import seed as seed_supervision
+
+    seed_groups(seed_value=seed_value)
+    seed_supervision(seed_value=seed_value)
+    seed_referrals()
     _analyze()
     return report
 
