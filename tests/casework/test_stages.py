@@ -220,3 +220,23 @@ def test_counts_for_the_dashboard(net, people):
     days = selectors.days_per_stage(qs)
     assert set(days) >= {"intake", "assessment", "planning", "intervention"}
     assert all(0 <= d < 1 for d in days.values())  # everything happened just now
+
+
+def test_linked_needs_move_with_the_case(net, people):
+    from wushe.people import services as people_services
+    from wushe.people.models import Need
+
+    resident = people_factories.resident("王大爷", station=net.station_a)
+    need = people_services.need_create(actor=people["worker"], data={
+        "resident": resident, "category": Need.Category.COMFORT, "description": "情绪低落需要陪伴",
+        "source": Need.Source.VISIT})
+    case = services.case_open(actor=people["worker"], resident=resident, needs=[need], data={
+        "source": "visit", "presenting_problem": "情绪低落", "supervisor": people["supervisor"]})
+    case = to_stage(case, Case.Stage.ASSESSMENT, people)
+    assert Need.objects.get(pk=need.pk).status == "in_service"
+    case = to_stage(case, Case.Stage.EVALUATION, people)
+    evaluate(case, people)
+    services.case_close(actor=people["worker"], case=case, reason="goals_met", summary="目标达成")
+    approve_pending(fresh(case), people)
+    need = Need.objects.get(pk=need.pk)
+    assert need.status == "met" and case.number in need.close_reason

@@ -29,7 +29,8 @@ from wushe.casework.models import (
 from wushe.core import audit
 from wushe.core.models import AuditEntry
 from wushe.people import selectors as people_selectors
-from wushe.people.models import ResidentShare
+from wushe.people import services as people_services
+from wushe.people.models import Need, ResidentShare
 
 FOLLOW_UP_AFTER_DAYS = (30, 90)  # 跟进回访: one and three months after closure
 
@@ -131,7 +132,19 @@ def case_accept(*, actor, case: Case, consent_by: str, consent_on: datetime.date
         raise ValidationError({"consent_on": _("签署日期不能晚于今天。")})
     case.consent_by, case.consent_on = consent_by, consent_on
     case.accepted_on = timezone.localdate()
-    return _move(actor, case, Case.Stage.ASSESSMENT, request)
+    with transaction.atomic():
+        _move(actor, case, Case.Stage.ASSESSMENT, request)
+        _needs_follow(actor, case, Need.Status.IN_SERVICE, request)
+    return case
+
+
+def _needs_follow(actor, case: Case, status: str, request) -> None:
+    """The needs a case answers move with it: in service once accepted, met when its goals
+    are (the needs list then shows what met them)."""
+    reason = _("个案 %(n)s 结案：目标达成") % {"n": case.number} if status == Need.Status.MET else ""
+    for need in case.needs.all():
+        if status in Need.FLOW[need.status] and can(actor, Action.PERSON_VIEW, need):
+            people_services.need_transition(actor=actor, need=need, status=status, reason=reason, request=request)
 
 
 def case_decline(*, actor, case: Case, reason: str, request=None) -> Case:
@@ -298,6 +311,8 @@ def _finish_closure(actor, case: Case, request) -> Case:
     case.closed_on = timezone.localdate()
     with transaction.atomic():
         _move(actor, case, Case.Stage.CLOSED, request)
+        if case.closure_reason == Case.ClosureReason.GOALS_MET:
+            _needs_follow(actor, case, Need.Status.MET, request)
         if case.closure_reason in Case.FOLLOWED_UP:
             FollowUp.objects.bulk_create([FollowUp(case=case, due_on=case.closed_on + datetime.timedelta(days=d))
                                           for d in FOLLOW_UP_AFTER_DAYS])
