@@ -139,18 +139,19 @@ class Place:
 
     def case(self, stage: str = "intake") -> Case:
         """A case of this place's resident at ``stage``, led by the place's 社工. When a user of
-        this place asks, they are on its team and its supervisor, so every step is theirs to take."""
+        this place asks, the step is theirs to take: for an approval ("approval") they are the
+        case's supervisor, otherwise a member of its team (who never approves their own work)."""
         asking = self.asking if self.asking and can(self.asking, Action.CASE_WORK, self.resident) else None
         key = (stage, asking and asking.pk)
         if key not in self.cases:
             lead = self.member
-            case = case_services.case_open(actor=lead, resident=self.resident, team=[asking] if asking else [],
-                                           data={"source": "self", "presenting_problem": "独居，情绪低落",
-                                                 "supervisor": asking})
-            approver = asking or user(f"dudao_{self.key}_{len(self.cases)}", Role.SUPERVISOR, station=self.station)
-            if not asking:
-                Case.objects.filter(pk=case.pk).update(supervisor=approver)
-                case = Case.objects.get(pk=case.pk)
+            deciding = asking if stage == "approval" else None
+            approver = deciding or user(f"dudao_{self.key}_{len(self.cases)}", Role.SUPERVISOR, station=self.station)
+            team = [asking] if asking and not deciding and asking.pk != lead.pk else []
+            case = case_services.case_open(actor=lead, resident=self.resident, team=team,
+                                           data={"source": "self", "presenting_problem": "独居，情绪低落"})
+            Case.objects.filter(pk=case.pk).update(supervisor=approver)  # any role may supervise here
+            case = Case.objects.get(pk=case.pk)
             people = {"supervisor": approver}
             case = case_factories.to_stage(case, "assessment" if stage in ("approval", "closed") else stage, people)
             if stage in ("approval", "closed"):

@@ -240,3 +240,54 @@ def test_linked_needs_move_with_the_case(net, people):
     approve_pending(fresh(case), people)
     need = Need.objects.get(pk=need.pk)
     assert need.status == "met" and case.number in need.close_reason
+
+
+def test_nobody_approves_their_own_work(net, people):
+    from tests.factories import user as make_user
+    from wushe.accounts.roles import Role
+
+    with pytest.raises(ValidationError, match="不能担任本个案的督导"):
+        open_case(net, people, lead=people["supervisor"])
+    with pytest.raises(ValidationError, match="不在本站点"):
+        services.case_open(actor=people["worker"], resident=people_factories.resident("李四", station=net.station_a),
+                           team=[people["worker_b"]], data={"source": "self", "presenting_problem": "x"})
+    # The 站长 on the case's team does not approve it, even without a supervisor.
+    case = services.case_open(actor=people["worker"], resident=people_factories.resident("张三", station=net.station_a),
+                              team=[people["head"]], data={"source": "self", "presenting_problem": "x"})
+    case = to_stage(case, Case.Stage.ASSESSMENT, people)
+    services.assessment_add(actor=people["head"], case=case, data={"person": "x", "summary": "x", "need_analysis": "x"})
+    services.case_advance(actor=people["head"], case=case)
+    with pytest.raises(PermissionDenied):
+        services.approval_decide(actor=people["head"], approval=fresh(case).pending_approval(), approve=True)
+    other_head = make_user("t_zhanzhang2", Role.HEAD, station=net.station_a)
+    services.approval_decide(actor=other_head, approval=fresh(case).pending_approval(), approve=True)
+    assert fresh(case).stage == "planning"
+
+
+def test_a_returned_closure_leaves_no_closure_reason_and_reading_writes_nothing(net, people):
+    from wushe.casework.models import CasePolicy
+
+    assert services.policy_for(net.station_a).pk is None and not CasePolicy.objects.exists()
+    case = to_stage(open_case(net, people), Case.Stage.INTERVENTION, people)
+    services.case_close(actor=people["worker"], case=case, reason="moved", summary="迁出")
+    services.approval_decide(actor=people["supervisor"], approval=fresh(case).pending_approval(), approve=False,
+                             comment="请先电话确认")
+    case = fresh(case)
+    assert (case.stage, case.closure_reason, case.closure_summary) == ("intervention", "", "")
+
+
+def test_a_sensitive_case_is_not_named_in_the_needs_it_met(net, people):
+    from wushe.people import services as people_services
+    from wushe.people.models import Need
+
+    resident = people_factories.resident("王大爷", station=net.station_a)
+    need = people_services.need_create(actor=people["worker"], data={
+        "resident": resident, "category": Need.Category.SAFETY, "description": "安全需要", "source": Need.Source.VISIT})
+    case = services.case_open(actor=people["worker"], resident=resident, needs=[need], data={
+        "source": "visit", "presenting_problem": "x", "supervisor": people["supervisor"], "sensitive": True})
+    case = to_stage(case, Case.Stage.EVALUATION, people)
+    evaluate(case, people)
+    services.case_close(actor=people["worker"], case=case, reason="goals_met", summary="x")
+    approve_pending(fresh(case), people)
+    need = Need.objects.get(pk=need.pk)
+    assert need.status == "met" and case.number not in need.close_reason

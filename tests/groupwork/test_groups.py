@@ -185,3 +185,38 @@ def test_the_pages_take_a_group_from_plan_to_sessions(net, people, login, room):
     assert "已记录" in page and "bi-check-lg" in page
     assert client.get("/groups/").status_code == 200
     assert login(people["worker_b"]).get(f"/groups/{group.pk}/").status_code == 404
+
+
+def test_a_member_coming_back_respects_the_capacity_and_a_closed_group_is_frozen(net, people, group):
+    a, b = (people_factories.resident(n, station=net.station_a) for n in ("张三", "李四"))
+    Group.objects.filter(pk=group.pk).update(capacity=1)
+    group.refresh_from_db()
+    first = services.member_add(actor=people["worker"], group=group, resident=a)
+    services.member_update(actor=people["worker"], member=first, data={"left_on": today()})
+    services.member_add(actor=people["worker"], group=group, resident=b)
+    with pytest.raises(ValidationError, match="名额"):
+        services.member_update(actor=people["worker"], member=first, data={"left_on": None})
+
+    held = _session(people, group)
+    services.session_record(actor=people["worker"], session=held, data={"content": "破冰"}, present=[])
+    with pytest.raises(ValidationError, match="已经记录"):
+        services.session_plan(actor=people["worker"], group=group, session=held, data={"held_on": today()})
+    later = _session(people, group, day=today() + datetime.timedelta(days=7))
+    Group.objects.filter(pk=group.pk).update(stage=Group.Stage.ENDING)
+    group.refresh_from_db()
+    services.group_close(actor=people["worker"], group=group, summary="结束")
+    assert not group.sessions.filter(pk=later.pk).exists()  # the session that will not happen is gone …
+    assert not RoomBooking.objects.filter(starts_at__date=later.held_on).exists()  # … with its room
+    with pytest.raises(ValidationError, match="已结束"):
+        services.session_record(actor=people["worker"], session=held, data={"content": "改"}, present=[])
+    with pytest.raises(ValidationError, match="已结束"):
+        services.member_update(actor=people["worker"], member=first, data={"post_score": 5})
+
+
+def test_odd_ids_in_the_address_are_not_a_crash(net, people, login):
+    client = login(people["worker"])
+    for url in ("/groups/new/?station=²", "/cases/new/?resident=²", "/cases/new/?referral=²",
+                "/supervision/new/?station=²"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/cases/referrals/new/?case=²").status_code == 404
+    assert client.get("/cases/referrals/new/?need=²").status_code == 404

@@ -92,3 +92,36 @@ def test_pages_and_the_record_form(net, people, expert, login):
         p.extract_text() for p in PdfReader(io.BytesIO(blank.content)).pages)
     assert login(people["worker_b"]).get(f"/supervision/{session.pk}/").status_code == 404
     assert "周教授" in login(people["worker"]).get("/supervision/supervisors/").content.decode()
+
+
+def test_a_station_head_cannot_take_over_the_districts_expert(net, people, expert, login):
+    client = login(people["head"])
+    url = f"/supervision/supervisors/{expert.pk}/edit/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "被改", "kind": "external", "qualification": "x",
+                             "division": net.street_a.code, "active": ""}).status_code == 404
+    from wushe.supervision.models import Supervisor
+
+    stored = Supervisor.objects.get(pk=expert.pk)
+    assert (stored.name, stored.active, stored.division_id) == ("周教授", True, net.county.code)
+    stored.division = net.street_a  # a service call with the division already changed is refused too
+    with pytest.raises(Http404):
+        services.supervisor_save(actor=people["head"], supervisor=stored, data={"division": net.street_a})
+
+
+def test_a_record_discussing_a_sensitive_case_is_for_those_present(net, people, expert, login, client):
+    from wushe.accounts.services import api_token_issue
+
+    case = open_case(net, people, sensitive=True)
+    session = _record(people, net, expert, cases=[case], attendees=[people["worker"]],
+                      data={"kind": "individual", "topics": "家暴个案的安全计划", "record": "讨论庇护安排"})
+    colleague = user("t_tongshi", Role.WORKER, station=net.station_a)
+    other = login(colleague)
+    assert other.get(f"/supervision/{session.pk}/").status_code == 404
+    assert other.get(f"/supervision/{session.pk}/record.pdf").status_code == 404
+    listing = other.get("/supervision/").content.decode()
+    assert "家暴个案的安全计划" not in listing and "涉及保密个案" in listing
+    token, _obj = api_token_issue(user=colleague)
+    item = client.get("/api/v1/supervisions", headers={"Authorization": f"Bearer {token}"}).json()["items"][0]
+    assert item["topics"] is None
+    assert "讨论庇护安排" in login(people["worker"]).get(f"/supervision/{session.pk}/").content.decode()

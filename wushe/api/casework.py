@@ -34,6 +34,13 @@ def _case(request, pk: int, *, reading: bool) -> Case:
         raise HttpError(404, _("记录不存在。")) from exc
 
 
+def _readable(request, case: Case) -> bool:
+    """May the caller read this case's content? Worked out once per case and request."""
+    if not hasattr(case, "_api_readable"):
+        case._api_readable = access.may_read(request.user, case)
+    return case._api_readable
+
+
 class CaseOut(Schema):
     id: int
     number: str
@@ -50,37 +57,52 @@ class CaseOut(Schema):
     risk: str | None = None
     closure_reason: str | None = None
 
+    @staticmethod
+    def resolve_lead(case, context):
+        return case.lead.username
 
-def _case_out(user, case: Case) -> dict:
-    out = {"id": case.pk, "number": case.number, "stage": case.stage, "station_id": case.station_id,
-           "lead": case.lead.username, "client_name": access.client_label(user, case), "opened_on": case.opened_on,
-           "closed_on": case.closed_on, "sensitive": case.sensitive}
-    if access.may_read(user, case):
-        out |= {"presenting_problem": case.presenting_problem, "urgency": case.urgency, "risk": case.risk,
-                "closure_reason": case.closure_reason}
-    return out
+    @staticmethod
+    def resolve_client_name(case, context):
+        return case.resident.name if not case.sensitive or _readable(context["request"], case) else "（保密）"
+
+    @staticmethod
+    def resolve_presenting_problem(case, context):
+        return case.presenting_problem if _readable(context["request"], case) else None
+
+    @staticmethod
+    def resolve_urgency(case, context):
+        return case.urgency if _readable(context["request"], case) else None
+
+    @staticmethod
+    def resolve_risk(case, context):
+        return case.risk if _readable(context["request"], case) else None
+
+    @staticmethod
+    def resolve_closure_reason(case, context):
+        return case.closure_reason if _readable(context["request"], case) else None
 
 
 @router.get("/cases", response=list[CaseOut], url_name="cases")
 @api_requires(Action.CASE_WORK)
 @paginate(Page)
 def case_list(request, stage: str = "", mine: bool = False):
-    """Cases in the caller's scope, newest first; ``mine=true`` for the caller's own team's."""
+    """Cases in the caller's scope, newest first; ``mine=true`` for the caller's own team's.
+    Only the page asked for is read and checked."""
     qs = selectors.my_cases(user=request.user) if mine else selectors.case_list(user=request.user)
     if stage:
         if stage not in Case.Stage.values:
             raise HttpError(422, _("未知的阶段：%(s)s") % {"s": stage})
         qs = qs.filter(stage=stage)
-    return [_case_out(request.user, c) for c in qs.order_by("-opened_on", "-id")]
+    return qs.order_by("-opened_on", "-id")
 
 
 @router.get("/cases/{case_id}", response=CaseOut, url_name="case")
 @api_requires(Action.CASE_WORK)
 def case_detail(request, case_id: int):
     case = _case(request, case_id, reading=False)
-    if access.may_read(request.user, case):
+    if _readable(request, case):
         services.case_opened(actor=request.user, case=case, request=request)
-    return _case_out(request.user, case)
+    return case
 
 
 class GoalOut(Schema):
@@ -102,6 +124,7 @@ class PlanOut(Schema):
 def case_plan(request, case_id: int):
     """The current version of the service plan."""
     case = _case(request, case_id, reading=True)
+    services.case_opened(actor=request.user, case=case, request=request)
     plan = case.current_plan()
     if plan is None:
         return Status(404, {"detail": _("尚未制定服务计划。")})
@@ -142,6 +165,7 @@ def _session_out(s: Session) -> dict:
 @paginate(Page)
 def case_sessions(request, case_id: int):
     case = _case(request, case_id, reading=True)
+    services.case_opened(actor=request.user, case=case, request=request)
     return [_session_out(s) for s in case.sessions.select_related("worker")]
 
 

@@ -85,15 +85,20 @@ class SupervisionOut(Schema):
     kind: str
     held_on: datetime.date
     minutes: int
-    topics: str
+    topics: str | None  # null when it discusses a case the caller may not read
+
+
+def _supervision_out(user, s) -> dict:
+    readable = supervision_selectors.may_read_session(user, s)
+    return {"id": s.pk, "station_id": s.station_id, "supervisor": s.supervisor.name, "kind": s.kind,
+            "held_on": s.held_on, "minutes": s.minutes, "topics": s.topics if readable else None}
 
 
 @router.get("/supervisions", response=list[SupervisionOut], url_name="supervisions")
 @api_requires(Action.GROUP_WORK)
 @paginate(Page)
 def supervision_list(request):
-    return [{"id": s.pk, "station_id": s.station_id, "supervisor": s.supervisor.name, "kind": s.kind,
-             "held_on": s.held_on, "minutes": s.minutes, "topics": s.topics}
+    return [_supervision_out(request.user, s)
             for s in supervision_selectors.session_list(user=request.user).order_by("-held_on", "-id")]
 
 
@@ -104,5 +109,4 @@ def supervision_detail(request, supervision_id: int):
         s = supervision_selectors.session_get(user=request.user, pk=supervision_id)
     except Http404 as exc:
         raise HttpError(404, _("记录不存在。")) from exc
-    return {"id": s.pk, "station_id": s.station_id, "supervisor": s.supervisor.name, "kind": s.kind,
-            "held_on": s.held_on, "minutes": s.minutes, "topics": s.topics}
+    return _supervision_out(request.user, s)

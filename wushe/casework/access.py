@@ -34,8 +34,9 @@ def may_work(user, case) -> bool:
 
 
 def may_approve(user, case) -> bool:
-    """The case's supervisor, or else a 站长 of its station; never the lead approving themselves."""
-    if not can(user, Action.CASE_WORK, case) or user.pk == case.lead_id:
+    """The case's supervisor, or else a 站长 of its station; never someone on the case's own
+    team (the lead included) approving their own work."""
+    if not can(user, Action.CASE_WORK, case) or in_team(user, case):
         return False
     if case.supervisor_id:
         return user.pk == case.supervisor_id

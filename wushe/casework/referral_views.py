@@ -14,11 +14,11 @@ from wushe.casework import selectors, services
 from wushe.casework.forms import ReferralForm, ReferralOutcomeForm, ReferralResponseForm
 from wushe.casework.models import Referral
 from wushe.casework.record_forms import referral as referral_spec
-from wushe.core import pdf
+from wushe.core import audit, pdf
 from wushe.core.access import requires
 from wushe.core.divisions import within
-from wushe.core.models import Station
-from wushe.core.views import form_errors_from
+from wushe.core.models import AuditEntry, Station
+from wushe.core.views import form_errors_from, parse_pk
 from wushe.people import selectors as people_selectors
 
 
@@ -41,15 +41,15 @@ def referral_list(request):
 def referral_new(request):
     user = request.user
     case = need = None
-    source = request.GET.get("case") or request.POST.get("case") or ""
-    if source.isdigit():
-        case = selectors.case_get_for_reading(user=user, pk=int(source))
+    case_pk = parse_pk(request.GET.get("case") or request.POST.get("case"))
+    if case_pk:
+        case = selectors.case_get_for_reading(user=user, pk=case_pk)
         resident = case.resident
     else:
-        need_pk = request.GET.get("need") or request.POST.get("need") or ""
-        if not need_pk.isdigit():
+        need_pk = parse_pk(request.GET.get("need") or request.POST.get("need"))
+        if not need_pk:
             raise Http404
-        need = people_selectors.need_get(user=user, pk=int(need_pk))
+        need = people_selectors.need_get(user=user, pk=need_pk)
         if need.resident_id is None:
             raise Http404
         resident = need.resident
@@ -73,6 +73,7 @@ def referral_new(request):
 @requires(Action.CASE_WORK)
 def referral_detail(request, pk):
     referral = selectors.referral_get(user=request.user, pk=pk)
+    audit.record(AuditEntry.Action.VIEWED, request=request, obj=referral)
     receiving = referral.internal and can(request.user, Action.CASE_WORK, referral.to_station)
     return render(request, "casework/referral_detail.html", {
         "referral": referral, "receiving": receiving,
@@ -119,4 +120,5 @@ def referral_form(request, pk):
     referral = selectors.referral_get(user=request.user, pk=pk)
     spec = referral_spec(referral)
     spec.issuer = referral.from_station.name
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=referral, detail={"form": "referral"})
     return pdf.response(spec, f"转介表-{referral.pk}.pdf")

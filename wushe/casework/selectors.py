@@ -50,6 +50,7 @@ def waiting_for(*, user) -> QuerySet[Approval]:
     head_of = [a.station_id for a in assignments_of(user) if a.role == Role.HEAD]
     cases = case_list(user=user).filter(Q(supervisor=user) | Q(supervisor__isnull=True, station_id__in=head_of))
     return (Approval.objects.filter(status=Approval.Status.PENDING, case__in=cases).exclude(case__lead=user)
+            .exclude(case__team=user)
             .select_related("case__resident", "submitted_by").order_by("submitted_at"))
 
 

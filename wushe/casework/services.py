@@ -51,7 +51,9 @@ def _require_no_pending(case: Case) -> None:
 
 
 def policy_for(station) -> CasePolicy:
-    return CasePolicy.objects.get_or_create(station=station)[0]
+    """The station's approval settings; the defaults (every step approved) until a manager
+    saves them. Reading writes nothing."""
+    return CasePolicy.objects.filter(station=station).first() or CasePolicy(station=station)
 
 
 def policy_save(*, actor, policy: CasePolicy, data: dict, request=None) -> CasePolicy:
@@ -76,7 +78,7 @@ def _next_number(station) -> str:
 
 # --- 接案 -----------------------------------------------------------------------------------
 
-def _opening_station(actor, resident):
+def opening_station(actor, resident):
     """The case belongs to the station of the worker who takes it (承接站点): the one serving
     the resident's community, or else (a file shared on referral) the worker's own."""
     mine = [a for a in assignments_of(actor) if a.station_id and Action.CASE_WORK in CAPABILITIES[a.role]]
@@ -91,7 +93,7 @@ def case_open(*, actor, resident, data: dict, needs=(), team=(), referral: Refer
     """Intake: a case for a registered resident, taken by the worker's station; ``referral``
     when it comes from another station's accepted referral (the case is linked to it)."""
     people_selectors.resident_get_for_reading(user=actor, pk=resident.pk)  # in scope, or shared: else 404
-    case = Case(resident=resident, station=_opening_station(actor, resident), community_id=resident.community_id,
+    case = Case(resident=resident, station=opening_station(actor, resident), community_id=resident.community_id,
                 lead=actor, created_by=actor, **data)
     check(actor, Action.CASE_WORK, case)
     if referral is not None:
@@ -103,6 +105,11 @@ def case_open(*, actor, resident, data: dict, needs=(), team=(), referral: Refer
         raise ValidationError({"resident": _("该服务对象尚未记录知情同意，只有最少信息，请先在档案中记录知情同意。")})
     if case.supervisor_id and not can(case.supervisor, Action.CASE_WORK, case):
         raise ValidationError({"supervisor": _("所选督导不负责该站点。")})
+    if case.supervisor_id == actor.pk:
+        raise ValidationError({"supervisor": _("责任社工不能担任本个案的督导，请选择其他督导或由站长审批。")})
+    strangers = [u for u in team if not can(u, Action.CASE_WORK, case)]
+    if strangers:
+        raise ValidationError({"team": _("团队成员 %(u)s 不在本站点。") % {"u": "、".join(map(str, strangers))}})
     case.full_clean(exclude=["number", "needs", "team"])
     for _attempt in range(3):
         case.number = _next_number(case.station)
@@ -141,7 +148,9 @@ def case_accept(*, actor, case: Case, consent_by: str, consent_on: datetime.date
 def _needs_follow(actor, case: Case, status: str, request) -> None:
     """The needs a case answers move with it: in service once accepted, met when its goals
     are (the needs list then shows what met them)."""
-    reason = _("个案 %(n)s 结案：目标达成") % {"n": case.number} if status == Need.Status.MET else ""
+    # A sensitive case is not named next to its client, not even in the needs list.
+    met = _("个案服务目标达成") if case.sensitive else _("个案 %(n)s 结案：目标达成") % {"n": case.number}
+    reason = met if status == Need.Status.MET else ""
     for need in case.needs.all():
         if status in Need.FLOW[need.status] and can(actor, Action.PERSON_VIEW, need):
             people_services.need_transition(actor=actor, need=need, status=status, reason=reason, request=request)
@@ -194,15 +203,18 @@ def plan_save(*, actor, case: Case, aim: str, goals: list[tuple[str, str]], sess
     current = case.current_plan()
     if current and not note.strip():
         raise ValidationError({"note": _("修订服务计划时请写明修订说明。")})
-    with transaction.atomic():
-        plan = Plan(case=case, version=(current.version + 1) if current else 1, aim=aim, note=note.strip(),
-                    sessions_planned=sessions_planned, author=actor)
-        plan.full_clean()
-        plan.save()
-        Goal.objects.bulk_create([Goal(plan=plan, order=n, text=t, indicator=i)
-                                  for n, (t, i) in enumerate(goals, start=1)])
-        audit.record(AuditEntry.Action.CREATED if not current else AuditEntry.Action.CHANGED, request=request,
-                     actor=actor, obj=case, object_type="casework.plan", detail={"version": plan.version})
+    plan = Plan(case=case, version=(current.version + 1) if current else 1, aim=aim, note=note.strip(),
+                sessions_planned=sessions_planned, author=actor)
+    plan.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+            Goal.objects.bulk_create([Goal(plan=plan, order=n, text=t, indicator=i)
+                                      for n, (t, i) in enumerate(goals, start=1)])
+            audit.record(AuditEntry.Action.CREATED if not current else AuditEntry.Action.CHANGED, request=request,
+                         actor=actor, obj=case, object_type="casework.plan", detail={"version": plan.version})
+    except IntegrityError as exc:  # a colleague saved a version a moment ago
+        raise ValidationError(_("刚有人修订了服务计划，请刷新后在最新版本上修改。")) from exc
     return plan
 
 
@@ -333,6 +345,7 @@ def _submit(actor, case: Case, step: str, request) -> Case:
 def approval_decide(*, actor, approval: Approval, approve: bool, comment: str = "", request=None) -> Approval:
     case = approval.case
     _require(access.may_approve(actor, case), _("您不是该个案的审批人。"))
+    _require(actor.pk != approval.submitted_by_id, _("不能审批自己提交的事项。"))
     if approval.status != Approval.Status.PENDING:
         raise ValidationError(_("该事项已经审批过了。"))
     if not approve and not comment.strip():
@@ -347,19 +360,25 @@ def approval_decide(*, actor, approval: Approval, approve: bool, comment: str = 
         approval.refresh_from_db()
         audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=case,
                      object_type="casework.approval", detail={"step": approval.step, "status": approval.status})
-        if approve:
-            case = Case.objects.select_for_update().get(pk=case.pk)
-            if approval.step == Approval.Step.CLOSURE:
-                _finish_closure(actor, case, request)
-            else:
-                _move(actor, case, case.next_stage(), request)
+        case = Case.objects.get(pk=case.pk)
+        if approve and approval.step == Approval.Step.CLOSURE:
+            _finish_closure(actor, case, request)
+        elif approve:
+            _move(actor, case, case.next_stage(), request)
+        elif approval.step == Approval.Step.CLOSURE:
+            # Returned: the case is not closing, so it carries no closure reason.
+            Case.objects.filter(pk=case.pk).update(closure_reason="", closure_summary="")
     return approval
 
 
 def _move(actor, case: Case, stage: str, request) -> Case:
     before = case.stage
-    case.stage = stage
     with transaction.atomic():
+        # Two people moving one case at the same moment: the second finds it moved and stops.
+        stored = Case.objects.select_for_update().filter(pk=case.pk).values_list("stage", flat=True).get()
+        if stored != before:
+            raise ValidationError(_("该个案刚被他人更新，请刷新页面后重试。"))
+        case.stage = stage
         case.save()
         audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=case,
                      detail={"stage": [before, stage]})
@@ -410,7 +429,7 @@ def referral_create(*, actor, resident, data: dict, case: Case | None = None, ne
         from_station = case.station
     else:
         people_selectors.resident_get(user=actor, pk=resident.pk)
-        from_station = _opening_station(actor, resident)
+        from_station = opening_station(actor, resident)
     referral = Referral(resident=resident, case=case, need=need, from_station=from_station, created_by=actor, **data)
     check(actor, Action.CASE_WORK, referral)
     errors = {}

@@ -30,7 +30,7 @@ from wushe.casework.forms import (
 from wushe.casework.models import Approval, Case, FollowUp, Task
 from wushe.casework.record_forms import BLANK_FORMS, FORMS
 from wushe.core.access import requires
-from wushe.core.views import form_errors_from, form_step
+from wushe.core.views import form_errors_from, form_step, parse_pk
 from wushe.people import selectors as people_selectors
 
 TABS = {"mine": gettext_lazy("我的个案"), "approvals": gettext_lazy("待我审批"), "tasks": gettext_lazy("到期任务"),
@@ -61,7 +61,7 @@ def case_list(request):
                 Q(sensitive=False) | Q(lead=user) | Q(team=user)))).distinct()
         page = Paginator(qs.order_by("-opened_on", "-id"), 25).get_page(request.GET.get("page"))
         context.update(page=page, stage=stage, query=query,
-                       rows=[(c, access.client_label(user, c)) for c in page.object_list])
+                       rows=[(c, access.client_label(user, c), access.may_read(user, c)) for c in page.object_list])
     return render(request, "casework/case_list.html", context)
 
 
@@ -71,20 +71,22 @@ def case_new(request):
     user = request.user
     residents = people_selectors.resident_list(user=user)
     resident_pk = request.POST.get("resident") or request.GET.get("resident")
-    resident = residents.filter(pk=resident_pk).first() if str(resident_pk or "").isdigit() else None
+    resident = residents.filter(pk=parse_pk(resident_pk)).first() if parse_pk(resident_pk) else None
     query = request.GET.get("q", "").strip()
     found = list(people_selectors.search(residents, query).order_by("name_pinyin")[:10]) if query else []
     referral_pk = request.POST.get("referral") or request.GET.get("referral") or ""
-    referral = selectors.referral_get(user=user, pk=int(referral_pk)) if referral_pk.isdigit() else None
+    referral = selectors.referral_get(user=user, pk=parse_pk(referral_pk)) if parse_pk(referral_pk) else None
     if referral is not None and resident is None:
         # A referred client's file is shared with this station, not in its scope.
         resident = people_selectors.resident_get_for_reading(user=user, pk=referral.resident_id)[0]
     form = None
     if resident is not None:
+        station = services.opening_station(user, resident)  # the station that takes the case
         form = IntakeForm(request.POST or None, needs=selectors.open_needs(resident=resident),
-                          colleagues=selectors.station_users(station=resident.station, roles=[Role.WORKER, Role.HEAD])
+                          colleagues=selectors.station_users(station=station, roles=[Role.WORKER, Role.HEAD])
                           .exclude(pk=user.pk),
-                          supervisors=selectors.station_users(station=resident.station, roles=[Role.SUPERVISOR]))
+                          supervisors=selectors.station_users(station=station, roles=[Role.SUPERVISOR])
+                          .exclude(pk=user.pk))
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("needs", "team")}
             try:

@@ -79,7 +79,10 @@ def _p(text, style=_VALUE) -> Paragraph:
 
 
 def _grid(rows: list, widths: list[float], heights: list | None = None, repeat_rows: int = 0) -> Table:
-    table = Table(rows, colWidths=[w * WIDTH for w in widths], rowHeights=heights, repeatRows=repeat_rows)
+    # splitInRow: a long text (an assessment, a session's content) continues on the next page
+    # instead of failing to fit.
+    table = Table(rows, colWidths=[w * WIDTH for w in widths], rowHeights=heights, repeatRows=repeat_rows,
+                  splitInRow=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -43,6 +43,13 @@ def form_errors_from(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def parse_pk(value) -> int | None:
+    """An id from a query string or form field, or None: ASCII digits only ("²" is a digit
+    to ``str.isdigit`` but not to ``int`` or the database)."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None
+
+
 def form_step(request, *, obj, form, save, done: str, title: str, subtitle: str = ""):
     """One small form on a record (a case's step, a group's session …): the service ``save``
     checks and writes it; on success back to the record, else the form with its errors."""

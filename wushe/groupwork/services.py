@@ -3,14 +3,14 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action, Role
 from wushe.accounts.scope import assignments_of, can, check
 from wushe.core import audit
-from wushe.core.models import AuditEntry
+from wushe.core.models import AuditEntry, RoomBooking
 from wushe.core.services import room_book
 from wushe.groupwork.models import Attendance, Group, Member, Session
 from wushe.people import selectors as people_selectors
@@ -75,14 +75,21 @@ def member_add(*, actor, group: Group, resident, data: dict | None = None, reque
 
 
 def member_update(*, actor, member: Member, data: dict, request=None) -> Member:
-    """Pre/post measures, feedback, leaving."""
-    _require_leader(actor, member.group)
+    """Pre/post measures, feedback, leaving (or coming back, if there is room)."""
+    group = member.group
+    _require_leader(actor, group)
+    _require_open(group)
+    returning = Member.objects.filter(pk=member.pk, left_on__isnull=False).exists() and not data.get("left_on")
     for field, value in data.items():
         setattr(member, field, value)
     if member.left_on and member.left_on < member.joined_on:
         raise ValidationError({"left_on": _("退组日期不能早于入组日期。")})
     member.full_clean(exclude=["group", "resident"])
-    member.save()
+    with transaction.atomic():
+        Group.objects.select_for_update().get(pk=group.pk)
+        if returning and group.members.filter(left_on__isnull=True).count() >= group.capacity:
+            raise ValidationError({"left_on": _("小组名额（%(n)d 人）已满，不能恢复入组。") % {"n": group.capacity}})
+        member.save()
     _audit(AuditEntry.Action.CHANGED, actor, member.group, request, member=member.pk)
     return member
 
@@ -95,6 +102,8 @@ def session_plan(*, actor, group: Group, data: dict, session: Session | None = N
     """Plan (or re-plan) a session: its room is booked, refused when taken."""
     _require_leader(actor, group)
     _require_open(group)
+    if session is not None and session.recorded:
+        raise ValidationError(_("第 %(n)d 节已经记录，不能再改期。") % {"n": session.number})
     session = session or Session(group=group, number=(group.sessions.count() + 1))
     for field, value in data.items():
         setattr(session, field, value)
@@ -114,7 +123,11 @@ def session_plan(*, actor, group: Group, data: dict, session: Session | None = N
         elif session.booking:
             session.booking.delete()
             session.booking = None
-        session.save()
+        try:
+            with transaction.atomic():
+                session.save()
+        except IntegrityError as exc:  # another leader planned the same 节 a moment ago
+            raise ValidationError(_("刚有人安排了同一节活动，请刷新后重试。")) from exc
         _audit(AuditEntry.Action.CHANGED, actor, group, request, session=session.number)
     return session
 
@@ -123,6 +136,7 @@ def session_record(*, actor, session: Session, data: dict, present: list[int], r
     """The record of a held session (每节记录) with who attended."""
     group = session.group
     _require_leader(actor, group)
+    _require_open(group)
     if session.held_on > timezone.localdate():
         raise ValidationError(_("第 %(n)d 节尚未举行，不能填写记录。") % {"n": session.number})
     members = {m.pk: m for m in group.members.all()}
@@ -171,6 +185,12 @@ def group_close(*, actor, group: Group, summary: str, request=None) -> Group:
     if unrecorded:
         raise ValidationError(_("第 %(n)s 节已举行但未填写记录。") % {"n": "、".join(map(str, unrecorded))})
     group.summary, group.stage, group.closed_on = summary.strip(), Group.Stage.CLOSED, timezone.localdate()
-    group.save(update_fields=["summary", "stage", "closed_on"])
-    _audit(AuditEntry.Action.CLOSED, actor, group, request)
+    with transaction.atomic():
+        # Sessions planned for later will not happen: free their rooms.
+        later = group.sessions.filter(recorded=False, held_on__gt=timezone.localdate())
+        RoomBooking.objects.filter(pk__in=later.exclude(booking=None).values("booking")).delete()
+        cancelled = later.count()
+        later.delete()
+        group.save(update_fields=["summary", "stage", "closed_on"])
+        _audit(AuditEntry.Action.CLOSED, actor, group, request, sessions_cancelled=cancelled)
     return group

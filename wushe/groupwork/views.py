@@ -11,11 +11,11 @@ from wushe.accounts.models import User
 from wushe.accounts.roles import Action, Role
 from wushe.casework.pdf_views import builder
 from wushe.casework.selectors import station_users
-from wushe.core import pdf
+from wushe.core import audit, pdf
 from wushe.core.access import requires
-from wushe.core.models import Room
+from wushe.core.models import AuditEntry, Room
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from, form_step
+from wushe.core.views import form_errors_from, form_step, parse_pk
 from wushe.groupwork import selectors, services
 from wushe.groupwork.forms import (
     CloseForm,
@@ -54,8 +54,8 @@ def _station_choices(user):
 @requires(Action.GROUP_WORK)
 def group_new(request):
     stations = _station_choices(request.user)
-    station = stations.filter(pk=request.POST.get("station") or request.GET.get("station")).first() \
-        if (request.POST.get("station") or request.GET.get("station") or "").isdigit() else stations.first()
+    chosen = parse_pk(request.POST.get("station") or request.GET.get("station"))
+    station = stations.filter(pk=chosen).first() if chosen else stations.first()
     colleagues = station_users(station=station, roles=[Role.WORKER, Role.HEAD, Role.SUPERVISOR]) \
         if station else User.objects.none()
     form = GroupForm(request.POST or None, initial={"station": station}, stations=stations,
@@ -92,8 +92,8 @@ def group_detail(request, pk):
 def member_add(request, pk):
     group = selectors.group_get(user=request.user, pk=pk)
     residents = people_selectors.resident_list(user=request.user)
-    chosen_pk = request.POST.get("resident") or request.GET.get("resident") or ""
-    resident = residents.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+    chosen_pk = parse_pk(request.POST.get("resident") or request.GET.get("resident"))
+    resident = residents.filter(pk=chosen_pk).first() if chosen_pk else None
     query = request.GET.get("q", "").strip()
     found = list(people_selectors.search(residents, query).order_by("name_pinyin")[:10]) if query else []
     form = MemberForm(request.POST or None)
@@ -176,6 +176,7 @@ def plan_form(request, pk):
     group = selectors.group_get(user=request.user, pk=pk)
     spec = FORMS["plan"][1](group)
     spec.issuer = group.station.name
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=group, detail={"form": "plan"})
     return pdf.response(spec, f"小组计划书-{group.name}.pdf")
 
 
@@ -185,6 +186,8 @@ def session_form(request, pk, session_pk):
     session = get_object_or_404(Session, pk=session_pk, group=group)
     spec = FORMS["session"][1](session)
     spec.issuer = group.station.name
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=group, detail={"form": "session",
+                                                                                "session": session.number})
     return pdf.response(spec, f"小组每节记录表-{group.name}-第{session.number}节.pdf")
 
 

@@ -202,7 +202,9 @@ def need_create(*, actor, data: dict, request=None) -> Need:
     need.full_clean()
     with transaction.atomic():
         need.save()
-        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=need)
+        # The category, not the description: free text may hold names or health details.
+        audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=need,
+                     object_label=need.get_category_display())
     return need
 
 
@@ -227,6 +229,7 @@ def need_transition(*, actor, need: Need, status: str, reason: str = "", request
     with transaction.atomic():
         need.save()
         audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=need,
+                     object_label=need.get_category_display(),
                      detail={"status": [before, status]})
     return need
 

@@ -17,7 +17,7 @@ from wushe.accounts.scope import can
 from wushe.core.access import requires
 from wushe.core.divisions import within
 from wushe.core.exports import audited_xlsx
-from wushe.core.views import error_text, form_errors_from
+from wushe.core.views import error_text, form_errors_from, parse_pk
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
 from wushe.people.forms import (
@@ -368,4 +368,4 @@ def survey_respond(request, pk):
 
 def _chosen(residents, pk):
     """The resident picked by id, if the user may see them; anything else picks nobody."""
-    return residents.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+    return residents.filter(pk=parse_pk(pk)).first() if parse_pk(pk) else None

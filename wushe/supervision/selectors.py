@@ -44,8 +44,29 @@ def session_get(*, user, pk: int) -> SupervisionSession:
     return session
 
 
-def supervisor_get(*, user, pk: int, action: str = Action.STATION_EDIT) -> Supervisor:
-    supervisor = supervisor_list(user=user, action=action).filter(pk=pk).first()
+def may_read_session(user, session: SupervisionSession) -> bool:
+    """A record that discusses cases is for those present and for whoever may read every case
+    it discusses; the case's confidentiality does not stop at the supervision room."""
+    from wushe.casework import access
+
+    if user.pk == session.created_by_id or (session.supervisor.user_id and user.pk == session.supervisor.user_id):
+        return True
+    if session.attendees.filter(pk=user.pk).exists():
+        return True
+    return all(access.may_read(user, c) for c in session.cases.all())
+
+
+def session_get_for_reading(*, user, pk: int) -> SupervisionSession:
+    session = session_get(user=user, pk=pk)
+    if not may_read_session(user, session):
+        raise Http404
+    return session
+
+
+def supervisor_get_for_editing(*, user, pk: int) -> Supervisor:
+    """A pool entry the user manages: inside their scope, not one kept by the level above."""
+    supervisor = (Supervisor.objects.filter(within_any("division_id", prefixes_for(user, Action.STATION_EDIT)))
+                  .filter(pk=pk).first())
     if supervisor is None:
         raise Http404
     return supervisor

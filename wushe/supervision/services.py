@@ -19,6 +19,9 @@ SUPERVISOR_FIELDS = ("name", "kind", "user", "organization", "qualification", "s
 def supervisor_save(*, actor, data: dict, supervisor: Supervisor | None = None, request=None) -> Supervisor:
     """Add to or edit the pool: a manager (站长, street, district) for the area served."""
     creating = supervisor is None
+    if not creating:
+        # The entry as stored (a bound form may already have changed the instance).
+        check(actor, Action.STATION_EDIT, Supervisor.objects.get(pk=supervisor.pk))
     supervisor = supervisor or Supervisor(created_by=actor)
     for field in SUPERVISOR_FIELDS:
         if field in data:

@@ -13,12 +13,12 @@ from wushe.accounts.scope import can, prefixes_for
 from wushe.casework import access as case_access
 from wushe.casework.pdf_views import builder
 from wushe.casework.selectors import case_list, station_users
-from wushe.core import pdf
+from wushe.core import audit, pdf
 from wushe.core.access import requires
 from wushe.core.divisions import Level, within_any
-from wushe.core.models import Division
+from wushe.core.models import AuditEntry, Division
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from
+from wushe.core.views import form_errors_from, parse_pk
 from wushe.groupwork.selectors import group_list
 from wushe.supervision import selectors, services
 from wushe.supervision.forms import SessionForm, SupervisorForm
@@ -34,8 +34,9 @@ def session_list(request):
     if kind in ("individual", "group"):
         qs = qs.filter(kind=kind)
     page = Paginator(qs.order_by("-held_on", "-id"), 25).get_page(request.GET.get("page"))
+    rows = [(s, selectors.may_read_session(request.user, s)) for s in page.object_list]
     return render(request, "supervision/session_list.html", {
-        "page": page, "kind": kind, "totals": selectors.session_totals(qs),
+        "page": page, "rows": rows, "kind": kind, "totals": selectors.session_totals(qs),
         "waiting": _waiting_for(request.user)})
 
 
@@ -49,8 +50,8 @@ def _waiting_for(user):
 def session_new(request):
     user = request.user
     stations = station_list(user=user, action=Action.GROUP_WORK).exclude(status="closed")
-    chosen = request.POST.get("station") or request.GET.get("station") or ""
-    station = stations.filter(pk=chosen).first() if chosen.isdigit() else stations.first()
+    chosen = parse_pk(request.POST.get("station") or request.GET.get("station"))
+    station = stations.filter(pk=chosen).first() if chosen else stations.first()
     readable = [c.pk for c in case_list(user=user).filter(station=station).exclude(stage="declined")
                 if case_access.may_read(user, c)] if station else []
     form = SessionForm(
@@ -78,7 +79,7 @@ def session_new(request):
 
 @requires(Action.GROUP_WORK)
 def session_detail(request, pk):
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = selectors.session_get_for_reading(user=request.user, pk=pk)
     cases = [(c, c.number if case_access.may_read(request.user, c) else None) for c in session.cases.all()]
     return render(request, "supervision/session_detail.html", {
         "session": session, "attendees": session.attendees.all(), "cases": cases, "groups": session.groups.all()})
@@ -86,9 +87,11 @@ def session_detail(request, pk):
 
 @requires(Action.GROUP_WORK)
 def session_form(request, pk):
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = selectors.session_get_for_reading(user=request.user, pk=pk)
     spec = FORMS["session"][1](session)
     spec.issuer = session.station.name
+    audit.record(AuditEntry.Action.EXPORTED, request=request, obj=session, object_label=f"{session.held_on} 督导记录",
+                 detail={"form": "session"})
     return pdf.response(spec, f"督导记录表-{session.held_on:%Y%m%d}.pdf")
 
 
@@ -136,4 +139,4 @@ def supervisor_new(request):
 
 @requires(Action.STATION_EDIT)
 def supervisor_edit(request, pk):
-    return _supervisor_form(request, selectors.supervisor_get(user=request.user, pk=pk))
+    return _supervisor_form(request, selectors.supervisor_get_for_editing(user=request.user, pk=pk))
