@@ -163,3 +163,10 @@ def test_the_residents_file_lists_their_cases_but_hides_a_sensitive_one_from_col
     theirs = login(colleague).get(f"/people/{resident.pk}/").content.decode()
     assert plain.number in theirs and secret.number not in theirs
     assert "个案与小组" not in login(people["street"]).get(f"/people/{resident.pk}/").content.decode()
+
+
+def test_a_supervisor_lists_the_cases_they_supervise(net, people, login):
+    case = open_case(net, people)
+    other = open_case(net, people, supervisor=None, resident=people_factories.resident("李四", station=net.station_a))
+    page = login(people["supervisor"]).get("/cases/", {"tab": "supervised"}).content.decode()
+    assert case.number in page and other.number not in page

@@ -34,7 +34,7 @@ from wushe.core.views import form_errors_from, form_step, parse_pk
 from wushe.people import selectors as people_selectors
 
 TABS = {"mine": gettext_lazy("我的个案"), "approvals": gettext_lazy("待我审批"), "tasks": gettext_lazy("到期任务"),
-        "followups": gettext_lazy("到期回访"), "station": gettext_lazy("全站个案")}
+        "followups": gettext_lazy("到期回访"), "supervised": gettext_lazy("我督导的"), "station": gettext_lazy("全站个案")}
 
 
 @requires(Action.CASE_WORK)
@@ -49,8 +49,9 @@ def case_list(request):
                "followups": list(selectors.follow_ups_due(user=user)),
                "blank_forms": [(code, name) for code, (name, _build) in BLANK_FORMS.items()],
                "incoming": selectors.referrals_waiting(user=user)}
-    if tab in ("mine", "station"):
-        qs = mine if tab == "mine" else selectors.case_list(user=user)
+    if tab in ("mine", "supervised", "station"):
+        qs = {"mine": mine, "supervised": selectors.case_list(user=user).filter(supervisor=user),
+              "station": selectors.case_list(user=user)}[tab]
         stage = request.GET.get("stage", "")
         if stage in Case.Stage.values:
             qs = qs.filter(stage=stage)
