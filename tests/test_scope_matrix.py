@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.casework import factories as case_factories
 from tests.factories import division, station, user
@@ -33,6 +34,8 @@ from wushe.accounts.models import RoleAssignment, User
 from wushe.accounts.roles import Action, Role
 from wushe.accounts.scope import can, may
 from wushe.accounts.services import api_token_issue
+from wushe.activities import services as activity_services
+from wushe.activities.models import Activity, Registration, SignIn
 from wushe.casework import services as case_services
 from wushe.casework.models import (
     Approval,
@@ -100,6 +103,7 @@ class Place:
     groups: dict = field(init=False, default_factory=dict)
     supervision: SupervisionSession | None = field(init=False, default=None)
     referrals: dict = field(init=False, default_factory=dict)
+    community_activity: Activity | None = field(init=False, default=None)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -216,6 +220,18 @@ class Place:
                     "to_station": self.station, "reason": "已搬家", "shared_info": "基本情况", "consent": "agreed"})
         return self.referrals["in"]
 
+    def activity(self) -> Activity:
+        """An activity of this place tomorrow, with one registration."""
+        if self.community_activity is None:
+            start = timezone.now() + datetime.timedelta(days=1)
+            self.community_activity = activity_services.activity_save(
+                actor=self.member, station=self.station, data={
+                    "title": f"{self.key}游园会", "category": "health", "starts_at": start,
+                    "ends_at": start + datetime.timedelta(hours=2), "capacity": 10, "place": "广场"})
+            activity_services.register(activity=self.community_activity, name="报名者",
+                                       mobile=people_factories.mobile(), actor=self.member)
+        return self.community_activity
+
     def supervision_session(self) -> SupervisionSession:
         """A supervision session at this place, with an expert serving this street."""
         if self.supervision is None:
@@ -266,6 +282,9 @@ class Place:
             sorted(Supervisor.objects.filter(division=self.station.division).values_list("pk", "name", "active")),
             sorted(Referral.objects.filter(Q(from_station=self.station) | Q(to_station=self.station))
                    .values_list("pk", "status", "outcome")),
+            sorted(Activity.objects.filter(station=self.station).values_list("pk", "title", "status", "summary")),
+            sorted(Registration.objects.filter(activity__station=self.station).values_list("pk", "status")),
+            SignIn.objects.filter(activity__station=self.station).count(),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -280,6 +299,7 @@ class Route:
     shared: bool = False  # an object of no place: visible to all who hold the action
     own_needs: str | None = None  # a second action needed on one's own object (else 403 there)
     action: str | None = None  # API routes: the action the operation states (403 without it)
+    public: bool = False  # a page for anyone (the QR code's phone page): tested for leaks on its own
 
 
 def _station_post(p: Place):
@@ -438,6 +458,22 @@ MATRIX: dict[str, Route] = {
                                          lambda p: {"name": "改名专家", "kind": "external", "qualification": "x",
                                                     "division": p.station.division_id, "active": ""}),
     "supervision:blank_form": Route(lambda p: {"form": "session"}, shared=True),
+    "activities:activity": Route(lambda p: {"pk": p.activity().pk}),
+    "activities:activity_edit": Route(lambda p: {"pk": p.activity().pk}, ("GET", "POST"), lambda p: {
+        "station": p.station.pk, "title": "改名", "category": "health", "capacity": "5", "place": "广场",
+        "starts_at": p.activity().starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": p.activity().ends_at.strftime("%Y-%m-%dT%H:%M"), "public": "on", "budget": "0"}),
+    "activities:activity_qr": Route(lambda p: {"pk": p.activity().pk}),
+    "activities:register": Route(lambda p: {"pk": p.activity().pk}, ("POST",),
+                                 lambda p: {"name": "新报名", "mobile": people_factories.mobile()}),
+    "activities:sign_in": Route(lambda p: {"pk": p.activity().pk}, ("POST",),
+                                lambda p: {"registration": p.activity().registrations.first().pk}),
+    "activities:registration": Route(lambda p: {"pk": p.activity().pk,
+                                                "registration_pk": p.activity().registrations.first().pk},
+                                     ("POST",), lambda p: {"action": "cancel"}),
+    "activities:close": Route(lambda p: {"pk": p.activity().pk}, ("GET", "POST"),
+                              lambda p: {"summary": "顺利", "indirect_reach": "0", "indirect_basis": ""}),
+    "activities_public:public": Route(lambda p: {"token": p.activity().token}, public=True),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),
@@ -531,7 +567,8 @@ def expected_refusal(route: Route, name: str, actor) -> int:
     return 403 if rule not in (PUBLIC, SIGNED_IN) and not may(actor, rule) else 404
 
 
-CASES = [(name, actor) for name in sorted(MATRIX) if not MATRIX[name].shared for actor in ACTORS]
+CASES = [(name, actor) for name in sorted(MATRIX) if not (MATRIX[name].shared or MATRIX[name].public)
+         for actor in ACTORS]
 SHARED_CASES = [(name, actor) for name in sorted(MATRIX) if MATRIX[name].shared for actor in ACTORS]
 
 

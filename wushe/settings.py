@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wushe.casework",
     "wushe.groupwork",
     "wushe.supervision",
+    "wushe.activities",
 ]
 
 MIDDLEWARE = [

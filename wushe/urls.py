@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from wushe.activities import urls as activity_urls
 from wushe.api.urls import api
 from wushe.core.access import public
 from wushe.core.views import healthz
@@ -14,5 +15,7 @@ urlpatterns = [
     path("cases/", include("wushe.casework.urls")),
     path("groups/", include("wushe.groupwork.urls")),
     path("supervision/", include("wushe.supervision.urls")),
+    path("activities/", include("wushe.activities.urls")),
+    path("p/", include((activity_urls.public_urlpatterns, "activities_public"))),
     path("", include("wushe.core.urls")),
 ]

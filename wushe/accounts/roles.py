@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     # Who may read a case's content is narrower still: see wushe.casework.access.
     CASE_WORK = "case.work", _("个案工作")
     GROUP_WORK = "group.work", _("小组工作与督导")
+    ACTIVITY_MANAGE = "activity.manage", _("组织社区活动")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
@@ -50,8 +51,8 @@ _MANAGER = _STAFF_VIEW | {
     Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
 }
 
-# The professional methods (个案, 小组, 督导): the station's social workers.
-_METHODS = {Action.CASE_WORK, Action.GROUP_WORK}
+# The station's social work (个案, 小组, 督导, 社区活动): its social workers.
+_METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),

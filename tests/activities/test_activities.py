@@ -1,0 +1,146 @@
+"""Community activities: seats never overbooked, the waiting list promoted in order, QR
+sign-in bound to its activity, counts from sign-ins, public pages without personal data."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+from django.http import Http404
+from django.utils import timezone
+
+from tests.people.factories import mobile
+from wushe.activities import selectors, services
+from wushe.activities.models import Activity, Registration
+from wushe.core.models import Room, RoomBooking
+from wushe.core.pii import plaintext
+
+pytestmark = pytest.mark.django_db
+
+
+def _activity(net, people, *, capacity=2, starts_in=datetime.timedelta(days=2), **extra):
+    start = timezone.now() + starts_in
+    data = {"title": "重阳节敬老游园会", "category": "health", "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=2), "capacity": capacity, "place": "社区广场", **extra}
+    return services.activity_save(actor=people["worker"], station=net.station_a, data=data)
+
+
+def test_seats_fill_then_the_waiting_list_is_promoted_in_order(net, people):
+    activity = _activity(net, people)
+    a, b, c, d = (services.register(activity=activity, name=n, mobile=mobile()) for n in "甲乙丙丁")
+    assert [r.status for r in (a, b, c, d)] == ["confirmed", "confirmed", "waiting", "waiting"]
+    with pytest.raises(ValidationError, match="已经报名"):
+        services.register(activity=activity, name="甲", mobile=plaintext(a.mobile))
+    promoted = services.registration_cancel(registration=a)
+    assert promoted == c and Registration.objects.get(pk=c.pk).status == "confirmed"
+    assert Registration.objects.get(pk=d.pk).status == "waiting"
+    assert services.registration_cancel(registration=d) is None  # a waiting one frees no seat
+    assert selectors.seats_left(activity) == 0
+
+
+def test_approval_keeps_public_sign_ups_pending(net, people):
+    activity = _activity(net, people, needs_approval=True, capacity=1)
+    pending = services.register(activity=activity, name="甲", mobile=mobile())
+    assert pending.status == "pending"
+    assert services.register(activity=activity, name="乙", mobile=mobile(), actor=people["worker"]).status == \
+        "confirmed"  # staff registering someone needs no approval
+    services.registration_approve(actor=people["worker"], registration=pending)
+    assert Registration.objects.get(pk=pending.pk).status == "waiting"  # approved, but the seat is taken
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_never_exceed_the_seats(net, people):
+    activity = _activity(net, people, capacity=3)
+    numbers = [mobile() for _ in range(12)]
+    errors = []
+
+    def sign_up(number):
+        try:
+            services.register(activity=Activity.objects.get(pk=activity.pk), name="居民", mobile=number)
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=sign_up, args=(n,)) for n in numbers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = list(activity.registrations.values_list("status", flat=True))
+    assert statuses.count("confirmed") == 3
+    assert len(statuses) + len(errors) == 12 and not [e for e in errors if "locked" not in e]
+    assert statuses.count("waiting") == len(statuses) - 3
+
+
+def test_the_qr_sign_in_belongs_to_one_activity_and_counts_once(net, people, client):
+    activity = _activity(net, people, starts_in=datetime.timedelta(minutes=30))
+    other = _activity(net, people, title="另一场活动", starts_in=datetime.timedelta(minutes=30))
+    registered = services.register(activity=activity, name="甲", mobile=mobile())
+    assert activity.token != other.token and len(activity.token) >= 20
+    url = f"/p/a/{activity.token}/"
+    response = client.post(url, {"form": "signin", "name": "甲", "mobile": plaintext(registered.mobile)})
+    assert "签到成功" in response.content.decode()
+    again = client.post(url, {"form": "signin", "name": "甲", "mobile": plaintext(registered.mobile)})
+    assert "已经签到过了" in again.content.decode()
+    client.post(url, {"form": "signin", "name": "路过的", "mobile": mobile()})  # a walk-in
+    assert activity.sign_ins.count() == 2 and activity.sign_ins.filter(walk_in=True).count() == 1
+    assert activity.sign_ins.get(walk_in=False).registration == registered
+    assert not other.sign_ins.exists()
+    assert client.get(f"/p/a/{activity.token[:-1]}x/").status_code == 404  # a guessed code opens nothing
+    totals = selectors.activity_totals(Activity.objects.filter(pk__in=[activity.pk, other.pk]))
+    assert (totals["people"], totals["attendances"]) == (2, 2)
+
+
+def test_sign_in_is_open_only_around_the_activity(net, people):
+    activity = _activity(net, people, starts_in=datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="签到时间"):
+        services.sign_in(activity=activity, name="甲", mobile=mobile())
+    record, created = services.sign_in(activity=activity, name="甲", mobile=mobile(), actor=people["worker"])
+    assert created and record.by == people["worker"]  # staff may check someone in at any time
+
+
+def test_the_public_page_shows_no_personal_data_and_asks_a_question(net, people, client):
+    activity = _activity(net, people)
+    someone = services.register(activity=activity, name="王秀英", mobile=mobile())
+    page = client.get(f"/p/a/{activity.token}/").content.decode()
+    assert "重阳节敬老游园会" in page and "王秀英" not in page and someone.mobile_masked not in page
+    assert "<script" not in page  # a phone page: no scripts
+    wrong = client.post(f"/p/a/{activity.token}/", {"form": "signup", "name": "李四", "mobile": mobile(),
+                                                     "consent": "on", "answer": "999", "challenge": "forged"})
+    assert "验证答案不正确" in wrong.content.decode() and activity.registrations.count() == 1
+    from django.core import signing
+
+    right = client.post(f"/p/a/{activity.token}/", {"form": "signup", "name": "李四", "mobile": mobile(),
+                                                     "consent": "on", "answer": "7",
+                                                     "challenge": signing.dumps(7, salt="activity-signup")})
+    assert "报名成功" in right.content.decode() and activity.registrations.count() == 2
+    Activity.objects.filter(pk=activity.pk).update(public=False)
+    assert client.get(f"/p/a/{activity.token}/").status_code == 404
+
+
+def test_a_room_is_booked_and_indirect_reach_needs_its_basis(net, people):
+    room = Room.objects.create(station=net.station_a, name="多功能厅", kind=Room.Kind.ACTIVITY)
+    activity = _activity(net, people, room=room, place="")
+    assert RoomBooking.objects.get(room=room).purpose == "重阳节敬老游园会"
+    with pytest.raises(ValidationError, match="已被预约"):
+        _activity(net, people, room=room, place="", title="撞车的活动")
+    with pytest.raises(ValidationError, match="估算依据"):
+        services.activity_close(actor=people["worker"], activity=activity, summary="顺利", indirect_reach=100,
+                                indirect_basis="")
+    services.activity_close(actor=people["worker"], activity=activity, summary="顺利", indirect_reach=100,
+                            indirect_basis="参与者家庭平均3人")
+    assert selectors.activity_totals(Activity.objects.all())["indirect"] == 100
+
+
+def test_staff_pages_keep_to_the_scope(net, people, login):
+    activity = _activity(net, people)
+    client = login(people["worker"])
+    page = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert "<svg" in page and activity.token in page
+    client.post(f"/activities/{activity.pk}/register/", {"name": "张三", "mobile": mobile()})
+    assert activity.registrations.count() == 1
+    assert login(people["worker_b"]).get(f"/activities/{activity.pk}/").status_code == 404
+    with pytest.raises(Http404):
+        services.register(activity=activity, name="x", mobile=mobile(), actor=people["worker_b"])

@@ -1,0 +1,46 @@
+"""Reads of community activities, scoped by ``activity.manage`` on the hosting station."""
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import prefixes_for
+from wushe.activities.models import Activity, Registration, SignIn
+from wushe.core.divisions import within_any
+
+
+def activity_list(*, user) -> QuerySet[Activity]:
+    return (Activity.objects.filter(within_any("station__division_id", prefixes_for(user, Action.ACTIVITY_MANAGE)))
+            .select_related("station", "room").annotate(
+                confirmed=Count("registrations", filter=Q(registrations__status="confirmed"), distinct=True),
+                signed=Count("sign_ins", distinct=True)))
+
+
+def activity_get(*, user, pk: int) -> Activity:
+    activity = activity_list(user=user).filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def public_activity(*, token: str) -> Activity:
+    """The activity behind a QR code; 404 for an unknown code or a non-public activity."""
+    activity = Activity.objects.select_related("station", "room").filter(token=token, public=True).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def seats_left(activity: Activity) -> int:
+    return max(0, activity.capacity - activity.registrations.filter(status=Registration.Status.CONFIRMED).count())
+
+
+def activity_totals(qs: QuerySet[Activity]) -> dict:
+    """场次, 直接参与人数 (distinct people), 参与人次 (sign-ins), 间接惠及 (an estimate)."""
+    sign_ins = SignIn.objects.filter(activity__in=qs)
+    return {
+        "activities": qs.exclude(status=Activity.Status.CANCELLED).count(),
+        "people": sign_ins.values("mobile_hash").distinct().count(),
+        "attendances": sign_ins.count(),
+        "indirect": qs.aggregate(n=Sum("indirect_reach"))["n"] or 0,
+    }

@@ -1,0 +1,228 @@
+"""Pages of community activities: the station's (plan, registrations, check-in, QR code,
+summary) and the public phone pages behind the QR code (sign up, sign in)."""
+
+import random
+
+import segno
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wushe.accounts.roles import Action
+from wushe.activities import selectors, services
+from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PublicSignUpForm
+from wushe.activities.models import Activity, Registration
+from wushe.core.access import public, requires
+from wushe.core.models import Room
+from wushe.core.selectors import station_list
+from wushe.core.views import form_errors_from, form_step, parse_pk
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_list(request):
+    qs = selectors.activity_list(user=request.user)
+    when = request.GET.get("when", "upcoming")
+    now = timezone.now()
+    qs = qs.filter(ends_at__gte=now).order_by("starts_at") if when == "upcoming" else qs.filter(
+        ends_at__lt=now).order_by("-starts_at")
+    category = request.GET.get("category", "")
+    if category in Activity.Category.values:
+        qs = qs.filter(category=category)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "activities/activity_list.html", {
+        "page": page, "when": when, "category": category, "categories": Activity.Category.choices,
+        "totals": selectors.activity_totals(selectors.activity_list(user=request.user))})
+
+
+def _activity_form(request, activity=None):
+    user = request.user
+    stations = station_list(user=user, action=Action.ACTIVITY_MANAGE).exclude(status="closed")
+    chosen = parse_pk(request.POST.get("station") or request.GET.get("station"))
+    station = activity.station if activity else (stations.filter(pk=chosen).first() if chosen else stations.first())
+    form = ActivityForm(request.POST or None, instance=activity, initial={"station": station}, stations=stations,
+                        rooms=Room.objects.filter(station=station, active=True))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("station", "target_tags")}
+        try:
+            saved = services.activity_save(actor=user, station=form.cleaned_data["station"], data=data,
+                                           tags=form.cleaned_data["target_tags"], activity=activity, request=request)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("活动已保存。"))
+            return redirect(saved)
+    return render(request, "core/form_page.html", {"form": form, "title": _("活动策划"),
+                                                   "cancel_url": activity.get_absolute_url() if activity
+                                                   else reverse("activities:activities")})
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_new(request):
+    return _activity_form(request)
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_edit(request, pk):
+    return _activity_form(request, selectors.activity_get(user=request.user, pk=pk))
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_detail(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    registrations = activity.registrations.exclude(status=Registration.Status.CANCELLED).select_related(
+        "sign_in")
+    public_url = request.build_absolute_uri(reverse("activities_public:public", args=[activity.token]))
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity, "registrations": registrations, "sign_ins": activity.sign_ins.all(),
+        "seats_left": selectors.seats_left(activity), "public_url": public_url,
+        "qr": segno.make(public_url, error="m").svg_inline(scale=4),
+        "person_form": PersonForm(), "totals": selectors.activity_totals(Activity.objects.filter(pk=activity.pk)),
+    })
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_qr(request, pk):
+    """The QR code alone, large, to print or show on a screen at the door."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    url = request.build_absolute_uri(reverse("activities_public:public", args=[activity.token]))
+    return render(request, "activities/activity_qr.html", {
+        "activity": activity, "qr": segno.make(url, error="m").svg_inline(scale=10), "url": url})
+
+
+@requires(Action.ACTIVITY_MANAGE)
+@require_POST
+def staff_register(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    form = PersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        registration = services.register(activity=activity, actor=request.user, request=request,
+                                         **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已登记：%(s)s。") % {"s": registration.get_status_display()})
+    return redirect(activity)
+
+
+@requires(Action.ACTIVITY_MANAGE)
+@require_POST
+def staff_sign_in(request, pk):
+    """Check someone in from the list, or a walk-in by name and mobile."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    registration_pk = parse_pk(request.POST.get("registration"))
+    if registration_pk:
+        registration = get_object_or_404(Registration, pk=registration_pk, activity=activity)
+        data = {"name": registration.name, "mobile": registration.mobile.reveal()}
+    else:
+        data = {"name": request.POST.get("name", ""), "mobile": request.POST.get("mobile", "")}
+    try:
+        _record, created = services.sign_in(activity=activity, actor=request.user, request=request, **data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已签到。") if created else _("此人已经签到过了。"))
+    return redirect(activity)
+
+
+@requires(Action.ACTIVITY_MANAGE)
+@require_POST
+def registration_action(request, pk, registration_pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, activity=activity)
+    try:
+        if request.POST.get("action") == "approve":
+            services.registration_approve(actor=request.user, registration=registration, request=request)
+            messages.success(request, _("已审核通过。"))
+        else:
+            promoted = services.registration_cancel(actor=request.user, registration=registration, request=request)
+            messages.success(request, _("已取消报名；候补的 %(n)s 已递补。") % {"n": promoted.name} if promoted
+                             else _("已取消报名。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(activity)
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def activity_close(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    return form_step(request, obj=activity, form=CloseForm(request.POST or None),
+                     save=lambda f: services.activity_close(actor=request.user, activity=activity, request=request,
+                                                            **f.cleaned_data),
+                     done=_("活动已结束，总结已保存。"), title=_("活动总结"), subtitle=activity.title)
+
+
+# --- the public phone pages -----------------------------------------------------------------
+
+PUBLIC_POSTS_PER_HOUR = 30  # per address and activity: enough for a family, not for a script
+
+
+def _too_many(request, activity) -> bool:
+    key = f"activity-post:{activity.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    count = cache.get_or_set(key, 0, 3600)
+    cache.incr(key)
+    return count >= PUBLIC_POSTS_PER_HOUR
+
+
+def _challenge() -> tuple[str, str]:
+    """A sum of two small numbers and its signed answer (no SMS: a script must at least read)."""
+    a, b = random.randint(1, 9), random.randint(1, 9)  # noqa: S311 - a speed bump, not a secret
+    return f"{a} + {b} = ?", signing.dumps(a + b, salt="activity-signup")
+
+
+def _answer_ok(form, request) -> bool:
+    try:
+        expected = signing.loads(request.POST.get("challenge", ""), salt="activity-signup", max_age=3600)
+    except signing.BadSignature:
+        return False
+    return form.cleaned_data.get("answer") == expected
+
+
+@public
+def public_activity(request, token):
+    activity = selectors.public_activity(token=token)
+    signup = PublicSignUpForm(request.POST or None) if request.POST.get("form") == "signup" else PublicSignUpForm()
+    sign_in_form = PersonForm(request.POST or None) if request.POST.get("form") == "signin" else PersonForm()
+    result = None
+    if request.method == "POST":
+        if _too_many(request, activity):
+            return render(request, "activities/public_activity.html", {
+                "activity": activity, "limited": True}, status=429)
+        try:
+            if request.POST.get("form") == "signin":
+                if not sign_in_form.is_valid():
+                    raise ValidationError(_("请填写姓名和手机号。"))
+                record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
+                result = _("签到成功，欢迎参加！") if created else _("您已经签到过了。")
+            else:
+                if not signup.is_valid():
+                    raise ValidationError(_("请检查填写的内容。"))
+                if not _answer_ok(signup, request):
+                    signup.add_error("answer", _("验证答案不正确，请重新计算。"))
+                    raise ValidationError(_("验证答案不正确。"))
+                registration = services.register(activity=activity, request=request, name=signup.cleaned_data["name"],
+                                                 mobile=signup.cleaned_data["mobile"])
+                result = {Registration.Status.CONFIRMED: _("报名成功！请按时参加，到场后扫码签到。"),
+                          Registration.Status.WAITING: _("名额已满，您已进入候补，有人取消时将按顺序递补。"),
+                          Registration.Status.PENDING: _("已提交报名，工作人员审核后生效。")}[registration.status]
+                signup = PublicSignUpForm()
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied:
+            return render(request, "activities/public_activity.html", {"activity": activity}, status=403)
+    question, challenge = _challenge()
+    now = timezone.now()
+    return render(request, "activities/public_activity.html", {
+        "activity": activity, "signup": signup, "sign_in_form": sign_in_form, "result": result,
+        "question": question, "challenge": challenge, "seats_left": selectors.seats_left(activity),
+        "can_sign_in": activity.starts_at - services.SIGN_IN_OPENS <= now <= activity.ends_at,
+        "can_sign_up": activity.status == Activity.Status.OPEN and activity.ends_at > now,
+    })
