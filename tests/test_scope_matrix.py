@@ -459,6 +459,11 @@ MATRIX: dict[str, Route] = {
                                                     "division": p.station.division_id, "active": ""}),
     "supervision:blank_form": Route(lambda p: {"form": "session"}, shared=True),
     "activities:activity": Route(lambda p: {"pk": p.activity().pk}),
+    "api:activity": Route(lambda p: {"activity_id": p.activity().pk}, api=True, action=Action.ACTIVITY_MANAGE),
+    "api:activity_registrations": Route(lambda p: {"activity_id": p.activity().pk}, api=True,
+                                        action=Action.ACTIVITY_MANAGE),
+    "api:activity_sign_ins": Route(lambda p: {"activity_id": p.activity().pk}, api=True,
+                                   action=Action.ACTIVITY_MANAGE),
     "activities:activity_edit": Route(lambda p: {"pk": p.activity().pk}, ("GET", "POST"), lambda p: {
         "station": p.station.pk, "title": "改名", "category": "health", "capacity": "5", "place": "广场",
         "starts_at": p.activity().starts_at.strftime("%Y-%m-%dT%H:%M"),

@@ -157,3 +157,40 @@ def test_a_case_from_intake_to_closure(new_page, live_server, transactional_db):
     assert worker.locator(".badge").get_by_text("已结案").is_visible()
     case = Case.objects.get()
     assert case.stage == "closed" and case.follow_ups.count() == 2
+
+
+def test_a_resident_signs_up_and_signs_in_on_a_phone(browser, live_server, transactional_db):
+    import re
+
+    from django.utils import timezone
+
+    from tests.factories import Network
+    from wushe.activities import services
+    from wushe.activities.models import Registration
+
+    net = Network()
+    people = net.users()
+    start = timezone.now() + datetime.timedelta(minutes=30)
+    activity = services.activity_save(actor=people["worker"], station=net.station_a, data={
+        "title": "亲子手工课堂", "category": "participation", "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2), "capacity": 10, "place": "社区广场"})
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/p/a/{activity.token}/")
+    assert page.get_by_role("heading", name="亲子手工课堂").is_visible()
+    page.fill("#su-name", "李秀兰")
+    page.fill("#su-mobile", "13955551234")
+    a, b = map(int, re.search(r"(\d+) \+ (\d+)", page.locator("label[for=su-answer]").inner_text()).groups())
+    page.fill("#su-answer", str(a + b))
+    page.check("#su-consent")
+    page.get_by_role("button", name="报名").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("报名成功").is_visible()
+    page.fill("#si-name", "李秀兰")
+    page.fill("#si-mobile", "139 5555 1234")
+    page.get_by_role("button", name="签到").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("签到成功").is_visible()
+    registration = Registration.objects.get(activity=activity)
+    assert registration.status == "confirmed" and registration.sign_in.walk_in is False
+    context.close()

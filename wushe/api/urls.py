@@ -132,3 +132,6 @@ api.add_router("", casework_router)
 from wushe.api.groupwork import router as groupwork_router  # noqa: E402
 
 api.add_router("", groupwork_router)
+from wushe.api.activities import router as activities_router  # noqa: E402
+
+api.add_router("", activities_router)

@@ -120,6 +120,9 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     seed_groups(seed_value=seed_value)
     seed_supervision(seed_value=seed_value)
     seed_referrals()
+    from wushe.activities.demo import seed as seed_activities
+
+    seed_activities(seed_value=seed_value)
     _analyze()
     return report
 
