@@ -479,6 +479,8 @@ MATRIX: dict[str, Route] = {
     "activities:close": Route(lambda p: {"pk": p.activity().pk}, ("GET", "POST"),
                               lambda p: {"summary": "顺利", "indirect_reach": "0", "indirect_basis": ""}),
     "activities_public:public": Route(lambda p: {"token": p.activity().token}, public=True),
+    "activities_public:station": Route(lambda p: {"key": "x"}, public=True),
+    "activities:station_qr": Route(lambda p: {"station_pk": p.station.pk}),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),

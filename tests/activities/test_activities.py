@@ -172,3 +172,17 @@ def test_the_api_lists_activities_in_scope_with_masked_numbers(net, people, clie
     other, _obj = api_token_issue(user=people["worker_b"])
     assert client.get(f"/api/v1/activities/{activity.pk}", headers={"Authorization": f"Bearer {other}"}
                       ).status_code == 404
+
+
+def test_the_station_page_lists_its_public_activities_and_cannot_be_guessed(net, people, client, login):
+    shown = _activity(net, people)
+    hidden = _activity(net, people, title="内部培训", public=False)
+    key = selectors.station_page_key(net.station_a)
+    page = client.get(f"/p/s/{key}/").content.decode()
+    assert net.station_a.name in page and shown.title in page and hidden.title not in page
+    assert f"/p/a/{shown.token}/" in page
+    other_key = key.replace(str(net.station_a.pk), str(net.station_b.pk), 1)
+    assert client.get(f"/p/s/{other_key}/").status_code == 404  # a changed id breaks the signature
+    assert client.get(f"/p/s/{net.station_a.pk}/").status_code == 404
+    qr = login(people["worker"]).get(f"/activities/stations/{net.station_a.pk}/qr/")
+    assert qr.status_code == 200 and key in qr.content.decode()

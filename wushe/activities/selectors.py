@@ -1,5 +1,6 @@
 """Reads of community activities, scoped by ``activity.manage`` on the hosting station."""
 
+from django.core import signing
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -44,3 +45,33 @@ def activity_totals(qs: QuerySet[Activity]) -> dict:
         "attendances": sign_ins.count(),
         "indirect": qs.aggregate(n=Sum("indirect_reach"))["n"] or 0,
     }
+
+
+_STATION_PAGE = signing.Signer(salt="station-public-page")
+
+
+def station_page_key(station) -> str:
+    """The station's public address key: its id signed, so pages cannot be enumerated."""
+    return _STATION_PAGE.sign(str(station.pk)).replace(":", "-")
+
+
+def public_station(*, key: str):
+    """The station behind a public key; 404 for a forged or closed one."""
+    from wushe.core.models import Station
+
+    try:
+        pk = int(_STATION_PAGE.unsign(key.replace("-", ":", 1)))
+    except (signing.BadSignature, ValueError) as exc:
+        raise Http404 from exc
+    station = Station.objects.filter(pk=pk).exclude(status=Station.Status.CLOSED).first()
+    if station is None:
+        raise Http404
+    return station
+
+
+def public_upcoming(*, station) -> QuerySet[Activity]:
+    """The station's public activities still to come (or under way)."""
+    from django.utils import timezone
+
+    return (Activity.objects.filter(station=station, public=True, status=Activity.Status.OPEN,
+                                    ends_at__gte=timezone.now()).select_related("room").order_by("starts_at"))

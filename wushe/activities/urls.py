@@ -13,9 +13,11 @@ urlpatterns = [
     path("<int:pk>/sign-in/", views.staff_sign_in, name="sign_in"),
     path("<int:pk>/registrations/<int:registration_pk>/", views.registration_action, name="registration"),
     path("<int:pk>/close/", views.activity_close, name="close"),
+    path("stations/<int:station_pk>/qr/", views.station_qr, name="station_qr"),
 ]
 
 # The public phone pages: the QR code's address, no sign-in needed.
 public_urlpatterns = [
     path("a/<str:token>/", views.public_activity, name="public"),
+    path("s/<str:key>/", views.public_station, name="station"),
 ]

@@ -38,7 +38,8 @@ def activity_list(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "activities/activity_list.html", {
         "page": page, "when": when, "category": category, "categories": Activity.Category.choices,
-        "totals": selectors.activity_totals(selectors.activity_list(user=request.user))})
+        "totals": selectors.activity_totals(selectors.activity_list(user=request.user)),
+        "my_stations": [a.station for a in request.user.assignments.select_related("station") if a.station_id]})
 
 
 def _activity_form(request, activity=None):
@@ -226,3 +227,22 @@ def public_activity(request, token):
         "can_sign_in": activity.starts_at - services.SIGN_IN_OPENS <= now <= activity.ends_at,
         "can_sign_up": activity.status == Activity.Status.OPEN and activity.ends_at > now,
     })
+
+
+@public
+def public_station(request, key):
+    """A station's page behind its QR code: who it is and what is coming up."""
+    station = selectors.public_station(key=key)
+    return render(request, "activities/public_station.html", {
+        "station": station, "activities": selectors.public_upcoming(station=station)[:20]})
+
+
+@requires(Action.ACTIVITY_MANAGE)
+def station_qr(request, station_pk):
+    """The station's QR code, to print and put up at its door and in its communities."""
+    from wushe.core.selectors import station_get
+
+    station = station_get(user=request.user, pk=station_pk, action=Action.ACTIVITY_MANAGE)
+    url = request.build_absolute_uri(reverse("activities_public:station", args=[selectors.station_page_key(station)]))
+    return render(request, "activities/station_qr.html", {
+        "station": station, "qr": segno.make(url, error="m").svg_inline(scale=10), "url": url})
