@@ -69,7 +69,7 @@ def test_public_pages_are_exactly_these():
     # The phone pages behind QR codes are public by design; they show no personal data
     # (tests/activities) and find their object only by an unguessable token or signed key.
     assert public == {"healthz", "set_language", "accounts:login", "activities_public:public",
-                      "activities_public:station"}
+                      "activities_public:station", "portal_public:request_new", "portal_public:track"}
 
 
 @pytest.mark.django_db

@@ -58,6 +58,8 @@ from wushe.groupwork.models import Member as GroupMember
 from wushe.groupwork.models import Session as GroupSession
 from wushe.people import services as people_services
 from wushe.people.models import ImportJob, Need, Resident, Survey, TransferRequest, Visit
+from wushe.portal import services as portal_services
+from wushe.portal.models import Request as PortalRequest
 from wushe.supervision import services as supervision_services
 from wushe.supervision.models import SupervisionSession, Supervisor
 
@@ -104,6 +106,7 @@ class Place:
     supervision: SupervisionSession | None = field(init=False, default=None)
     referrals: dict = field(init=False, default_factory=dict)
     community_activity: Activity | None = field(init=False, default=None)
+    portal_request: PortalRequest | None = field(init=False, default=None)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -232,6 +235,14 @@ class Place:
                                        mobile=people_factories.mobile(), actor=self.member)
         return self.community_activity
 
+    def request(self) -> PortalRequest:
+        """A resident's request (诉求) to this place's station, not yet handled."""
+        if self.portal_request is None:
+            self.portal_request = portal_services.request_file(
+                station=self.station, community=self.community, category="care", description="需要助餐",
+                name="诉求人", mobile=people_factories.mobile())
+        return self.portal_request
+
     def supervision_session(self) -> SupervisionSession:
         """A supervision session at this place, with an expert serving this street."""
         if self.supervision is None:
@@ -285,6 +296,7 @@ class Place:
             sorted(Activity.objects.filter(station=self.station).values_list("pk", "title", "status", "summary")),
             sorted(Registration.objects.filter(activity__station=self.station).values_list("pk", "status")),
             SignIn.objects.filter(activity__station=self.station).count(),
+            sorted(PortalRequest.objects.filter(station=self.station).values_list("pk", "status", "reply")),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -480,6 +492,9 @@ MATRIX: dict[str, Route] = {
                               lambda p: {"summary": "顺利", "indirect_reach": "0", "indirect_basis": ""}),
     "activities_public:public": Route(lambda p: {"token": p.activity().token}, public=True),
     "activities_public:station": Route(lambda p: {"key": "x"}, public=True),
+    "portal_public:request_new": Route(lambda p: {"key": "x"}, public=True),
+    "portal:decide": Route(lambda p: {"pk": p.request().pk}, ("POST",), lambda p: {"decision": "decline",
+                                                                                   "reply": "已转交"}),
     "activities:station_qr": Route(lambda p: {"station_pk": p.station.pk}),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),

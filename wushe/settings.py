@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "wushe.groupwork",
     "wushe.supervision",
     "wushe.activities",
+    "wushe.portal",
 ]
 
 MIDDLEWARE = [

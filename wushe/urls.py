@@ -5,6 +5,7 @@ from wushe.activities import urls as activity_urls
 from wushe.api.urls import api
 from wushe.core.access import public
 from wushe.core.views import healthz
+from wushe.portal import urls as portal_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,5 +18,7 @@ urlpatterns = [
     path("supervision/", include("wushe.supervision.urls")),
     path("activities/", include("wushe.activities.urls")),
     path("p/", include((activity_urls.public_urlpatterns, "activities_public"))),
+    path("p/", include((portal_urls.public_urlpatterns, "portal_public"))),
+    path("requests/", include("wushe.portal.urls")),
     path("", include("wushe.core.urls")),
 ]

@@ -124,7 +124,7 @@ def test_the_public_page_shows_no_personal_data_and_asks_a_question(net, people,
 
     right = client.post(f"/p/a/{activity.token}/", {"form": "signup", "name": "李四", "mobile": mobile(),
                                                      "consent": "on", "answer": "7",
-                                                     "challenge": signing.dumps(7, salt="activity-signup")})
+                                                     "challenge": signing.dumps(7, salt="public-form-question")})
     assert "报名成功" in right.content.decode() and activity.registrations.count() == 2
     Activity.objects.filter(pk=activity.pk).update(public=False)
     assert client.get(f"/p/a/{activity.token}/").status_code == 404

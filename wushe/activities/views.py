@@ -1,12 +1,8 @@
 """Pages of community activities: the station's (plan, registrations, check-in, QR code,
 summary) and the public phone pages behind the QR code (sign up, sign in)."""
 
-import random
-
 import segno
 from django.contrib import messages
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +17,8 @@ from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PublicSi
 from wushe.activities.models import Activity, Registration
 from wushe.core.access import public, requires
 from wushe.core.models import Room
+from wushe.core.public import answered, too_many
+from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
 from wushe.core.views import form_errors_from, form_step, parse_pk
 
@@ -163,30 +161,6 @@ def activity_close(request, pk):
 
 # --- the public phone pages -----------------------------------------------------------------
 
-PUBLIC_POSTS_PER_HOUR = 30  # per address and activity: enough for a family, not for a script
-
-
-def _too_many(request, activity) -> bool:
-    key = f"activity-post:{activity.pk}:{request.META.get('REMOTE_ADDR', '')}"
-    count = cache.get_or_set(key, 0, 3600)
-    cache.incr(key)
-    return count >= PUBLIC_POSTS_PER_HOUR
-
-
-def _challenge() -> tuple[str, str]:
-    """A sum of two small numbers and its signed answer (no SMS: a script must at least read)."""
-    a, b = random.randint(1, 9), random.randint(1, 9)  # noqa: S311 - a speed bump, not a secret
-    return f"{a} + {b} = ?", signing.dumps(a + b, salt="activity-signup")
-
-
-def _answer_ok(form, request) -> bool:
-    try:
-        expected = signing.loads(request.POST.get("challenge", ""), salt="activity-signup", max_age=3600)
-    except signing.BadSignature:
-        return False
-    return form.cleaned_data.get("answer") == expected
-
-
 @public
 def public_activity(request, token):
     activity = selectors.public_activity(token=token)
@@ -194,7 +168,7 @@ def public_activity(request, token):
     sign_in_form = PersonForm(request.POST or None) if request.POST.get("form") == "signin" else PersonForm()
     result = None
     if request.method == "POST":
-        if _too_many(request, activity):
+        if too_many(request, f"activity:{activity.pk}"):
             return render(request, "activities/public_activity.html", {
                 "activity": activity, "limited": True}, status=429)
         try:
@@ -206,7 +180,7 @@ def public_activity(request, token):
             else:
                 if not signup.is_valid():
                     raise ValidationError(_("请检查填写的内容。"))
-                if not _answer_ok(signup, request):
+                if not answered(request, signup.cleaned_data.get("answer")):
                     signup.add_error("answer", _("验证答案不正确，请重新计算。"))
                     raise ValidationError(_("验证答案不正确。"))
                 registration = services.register(activity=activity, request=request, name=signup.cleaned_data["name"],
@@ -219,7 +193,7 @@ def public_activity(request, token):
             messages.error(request, "；".join(exc.messages))
         except PermissionDenied:
             return render(request, "activities/public_activity.html", {"activity": activity}, status=403)
-    question, challenge = _challenge()
+    question, challenge = ask()
     now = timezone.now()
     return render(request, "activities/public_activity.html", {
         "activity": activity, "signup": signup, "sign_in_form": sign_in_form, "result": result,
@@ -234,7 +208,7 @@ def public_station(request, key):
     """A station's page behind its QR code: who it is and what is coming up."""
     station = selectors.public_station(key=key)
     return render(request, "activities/public_station.html", {
-        "station": station, "activities": selectors.public_upcoming(station=station)[:20]})
+        "station": station, "key": key, "activities": selectors.public_upcoming(station=station)[:20]})
 
 
 @requires(Action.ACTIVITY_MANAGE)

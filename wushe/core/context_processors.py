@@ -12,6 +12,7 @@ MENU = [
     (_("站点"), "core:stations", "buildings", Action.NETWORK_VIEW),
     (_("服务对象"), "people:residents", "person-vcard", Action.PERSON_VIEW),
     (_("需求清单"), "people:needs", "list-check", Action.PERSON_VIEW),
+    (_("居民诉求"), "portal:requests", "megaphone", Action.PERSON_VIEW),
     (_("走访提醒"), "people:overdue_visits", "calendar-check", Action.PERSON_VIEW),
     (_("需求调研"), "people:surveys", "ui-checks", Action.PERSON_VIEW),
     (_("个案工作"), "casework:cases", "folder2-open", Action.CASE_WORK),
