@@ -65,3 +65,10 @@ def test_declining_needs_a_reply(net, people):
         services.request_decline(actor=people["worker"], req=req, reply=" ")
     services.request_decline(actor=people["worker"], req=req, reply="已转交社区人民调解委员会")
     assert Request.objects.get().status == "declined" and not Need.objects.exists()
+
+
+def test_a_request_just_filed_can_be_accepted_at_once_as_a_community_need(net, people):
+    req = services.request_file(station=net.station_a, community=net.community_a1, category="safety",
+                                description="楼道灯坏了", name="周先生", mobile="13955550009")
+    need = services.request_accept(actor=people["worker"], req=req)
+    assert need.resident is None and need.community == net.community_a1  # no file with that number

@@ -123,6 +123,9 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.activities.demo import seed as seed_activities
 
     seed_activities(seed_value=seed_value)
+    from wushe.portal.demo import seed as seed_requests
+
+    seed_requests()
     _analyze()
     return report
 

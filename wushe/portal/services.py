@@ -10,7 +10,7 @@ from wushe.accounts.scope import check
 from wushe.core import audit
 from wushe.core.divisions import Level
 from wushe.core.models import AuditEntry
-from wushe.core.pii import lookup_hash, normalize_mobile
+from wushe.core.pii import lookup_hash, normalize_mobile, plaintext
 from wushe.people import services as people_services
 from wushe.people.models import Need, Resident
 from wushe.portal.models import Request
@@ -56,7 +56,7 @@ def request_accept(*, actor, req: Request, reply: str = "", request=None) -> Nee
     check(actor, Action.PERSON_VIEW, req)
     if req.status != Request.Status.NEW:
         raise ValidationError(_("该诉求已经处理过了。"))
-    resident = (Resident.objects.filter(mobile_hash=lookup_hash("mobile", req.mobile.reveal()),
+    resident = (Resident.objects.filter(mobile_hash=lookup_hash("mobile", plaintext(req.mobile)),
                                         community_id=req.community_id).first())
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=req.pk)
