@@ -72,3 +72,16 @@ def test_a_request_just_filed_can_be_accepted_at_once_as_a_community_need(net, p
                                 description="楼道灯坏了", name="周先生", mobile="13955550009")
     need = services.request_accept(actor=people["worker"], req=req)
     assert need.resident is None and need.community == net.community_a1  # no file with that number
+
+
+def test_the_api_lists_requests_in_scope_with_masked_numbers(net, people, client):
+    from wushe.accounts.services import api_token_issue
+
+    services.request_file(station=net.station_a, community=net.community_a1, category="care",
+                          description="需要助餐", name="孙阿姨", mobile="13955550003")
+    token, _obj = api_token_issue(user=people["worker"])
+    items = client.get("/api/v1/requests", headers={"Authorization": f"Bearer {token}"}).json()["items"]
+    assert [(i["name"], i["mobile_masked"]) for i in items] == [("孙阿姨", "139****0003")]
+    assert "13955550003" not in str(items)
+    other, _obj = api_token_issue(user=people["worker_b"])
+    assert client.get("/api/v1/requests", headers={"Authorization": f"Bearer {other}"}).json()["count"] == 0

@@ -135,3 +135,6 @@ api.add_router("", groupwork_router)
 from wushe.api.activities import router as activities_router  # noqa: E402
 
 api.add_router("", activities_router)
+from wushe.api.portal import router as portal_router  # noqa: E402
+
+api.add_router("", portal_router)

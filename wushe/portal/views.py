@@ -4,21 +4,19 @@ station's triage queue."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import prefixes_for
 from wushe.activities.selectors import public_station
 from wushe.core.access import public, requires
-from wushe.core.divisions import Level, within, within_any
+from wushe.core.divisions import Level, within
 from wushe.core.models import Division
 from wushe.core.public import answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.views import form_errors_from
-from wushe.portal import services
+from wushe.portal import selectors, services
 from wushe.portal.forms import ReplyForm, RequestForm, TrackForm
 from wushe.portal.models import Request
 
@@ -66,8 +64,7 @@ def request_track(request):
 
 @requires(Action.PERSON_VIEW)
 def request_list(request):
-    qs = (Request.objects.filter(within_any("community_id", prefixes_for(request.user, Action.PERSON_VIEW)))
-          .select_related("station", "community"))
+    qs = selectors.request_list(user=request.user)
     status = request.GET.get("status", "new")
     if status in Request.Status.values:
         qs = qs.filter(status=status)
@@ -80,10 +77,7 @@ def request_list(request):
 @requires(Action.PERSON_VIEW)
 @require_POST
 def request_decide(request, pk):
-    req = (Request.objects.filter(within_any("community_id", prefixes_for(request.user, Action.PERSON_VIEW)))
-           .filter(pk=pk).first())
-    if req is None:
-        raise Http404
+    req = selectors.request_get(user=request.user, pk=pk)
     form = ReplyForm(request.POST)
     reply = form.cleaned_data["reply"] if form.is_valid() else ""
     try:
