@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import can, check
+from wushe.accounts.scope import check
 from wushe.activities.models import Activity, Registration, SignIn
 from wushe.core import audit
 from wushe.core.models import AuditEntry
@@ -191,6 +191,3 @@ def activity_close(*, actor, activity: Activity, summary: str, indirect_reach: i
     audit.record(AuditEntry.Action.CLOSED, request=request, actor=actor, obj=activity)
     return activity
 
-
-def may_manage(user, activity: Activity) -> bool:
-    return can(user, Action.ACTIVITY_MANAGE, activity)

@@ -175,7 +175,7 @@ def public_activity(request, token):
             if request.POST.get("form") == "signin":
                 if not sign_in_form.is_valid():
                     raise ValidationError(_("请填写姓名和手机号。"))
-                record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
+                _record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
                 result = _("签到成功，欢迎参加！") if created else _("您已经签到过了。")
             else:
                 if not signup.is_valid():

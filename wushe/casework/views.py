@@ -71,10 +71,8 @@ def case_new(request):
     """Intake: find the resident first (a station may hold 10,000 people), then the form."""
     user = request.user
     residents = people_selectors.resident_list(user=user)
-    resident_pk = request.POST.get("resident") or request.GET.get("resident")
-    resident = residents.filter(pk=parse_pk(resident_pk)).first() if parse_pk(resident_pk) else None
-    query = request.GET.get("q", "").strip()
-    found = list(people_selectors.search(residents, query).order_by("name_pinyin")[:10]) if query else []
+    picker = people_selectors.resident_picker(residents=residents, request=request)
+    resident = picker.chosen
     referral_pk = request.POST.get("referral") or request.GET.get("referral") or ""
     referral = selectors.referral_get(user=user, pk=parse_pk(referral_pk)) if parse_pk(referral_pk) else None
     if referral is not None and resident is None:
@@ -99,8 +97,9 @@ def case_new(request):
             else:
                 messages.success(request, _("已登记个案 %(n)s。") % {"n": case.number})
                 return redirect(case)
-    return render(request, "casework/case_new.html", {"resident": resident, "query": query, "found": found,
-                                                      "form": form, "referral": referral})
+    picker.chosen = resident  # a referred client, shared rather than in scope
+    return render(request, "casework/case_new.html", {"resident": resident, "picker": picker, "form": form,
+                                                      "referral": referral})
 
 
 @requires(Action.CASE_WORK)

@@ -92,10 +92,8 @@ def group_detail(request, pk):
 def member_add(request, pk):
     group = selectors.group_get(user=request.user, pk=pk)
     residents = people_selectors.resident_list(user=request.user)
-    chosen_pk = parse_pk(request.POST.get("resident") or request.GET.get("resident"))
-    resident = residents.filter(pk=chosen_pk).first() if chosen_pk else None
-    query = request.GET.get("q", "").strip()
-    found = list(people_selectors.search(residents, query).order_by("name_pinyin")[:10]) if query else []
+    picker = people_selectors.resident_picker(residents=residents, request=request)
+    resident = picker.chosen
     form = MemberForm(request.POST or None)
     if resident is not None and request.method == "POST" and form.is_valid():
         try:
@@ -106,8 +104,7 @@ def member_add(request, pk):
         else:
             messages.success(request, _("%(n)s 已入组。") % {"n": resident.name})
             return redirect(group)
-    return render(request, "groupwork/member_add.html", {"group": group, "resident": resident, "query": query,
-                                                         "found": found, "form": form})
+    return render(request, "groupwork/member_add.html", {"group": group, "picker": picker, "form": form})
 
 
 @requires(Action.GROUP_WORK)

@@ -339,3 +339,24 @@ def resident_export_rows(qs: QuerySet[Resident], chunk: int = 2000):
         for pk, name, sex, birth, id_masked, mobile_masked, community, address, income, risk in batch:
             yield (name, sexes.get(sex, ""), age_on(birth, today), id_masked, mobile_masked, community, address,
                    incomes.get(income, ""), risks.get(risk, ""), "、".join(tags[pk]))
+
+
+@dataclass
+class Picker:
+    """A resident chosen by search rather than from a list (a station may hold 10,000)."""
+
+    chosen: Resident | None
+    query: str
+    found: list
+
+
+def resident_picker(*, residents: QuerySet[Resident], request) -> Picker:
+    """The resident picked (``resident`` in the form or address, if in ``residents``), or
+    the first ten matches of the search ``q``."""
+    from wushe.core.views import parse_pk
+
+    pk = parse_pk(request.POST.get("resident") or request.GET.get("resident"))
+    chosen = residents.filter(pk=pk).first() if pk else None
+    query = request.GET.get("q", "").strip()
+    found = list(search(residents, query).order_by("name_pinyin")[:10]) if query and not chosen else []
+    return Picker(chosen, query, found)

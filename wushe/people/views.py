@@ -17,7 +17,7 @@ from wushe.accounts.scope import can
 from wushe.core.access import requires
 from wushe.core.divisions import within
 from wushe.core.exports import audited_xlsx
-from wushe.core.views import error_text, form_errors_from, parse_pk
+from wushe.core.views import error_text, form_errors_from
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
 from wushe.people.forms import (
@@ -341,14 +341,12 @@ def survey_detail(request, pk):
 def survey_respond(request, pk):
     survey = selectors.survey_get(user=request.user, pk=pk)
     residents = selectors.resident_list(user=request.user).filter(within("community_id", survey.station.division.prefix))
-    chosen = _chosen(residents, request.POST.get("resident") or request.GET.get("resident"))
-    query = request.GET.get("q", "").strip()
-    found = list(selectors.search(residents, query).order_by("name_pinyin")[:10]) if query and not chosen else []
+    picker = selectors.resident_picker(residents=residents, request=request)
     form = response_form(survey, residents=residents,
                          communities=selectors.communities_for(user=request.user).filter(
                              within("code", survey.station.division.prefix)),
                          data=request.POST or None)
-    form.initial["resident"] = chosen.pk if chosen else None
+    form.initial["resident"] = picker.chosen.pk if picker.chosen else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         answers = {q.pk: data.get(f"q{q.pk}") for q in survey.questions.all()}
@@ -363,9 +361,5 @@ def survey_respond(request, pk):
             messages.success(request, _("答卷已保存。"))
             return redirect(survey)
     return render(request, "people/survey_respond.html", {
-        "form": form, "survey": survey, "chosen": chosen, "query": query, "found": found})
+        "form": form, "survey": survey, "picker": picker})
 
-
-def _chosen(residents, pk):
-    """The resident picked by id, if the user may see them; anything else picks nobody."""
-    return residents.filter(pk=parse_pk(pk)).first() if parse_pk(pk) else None

@@ -11,8 +11,9 @@ from wushe.core import audit
 from wushe.core.divisions import Level
 from wushe.core.models import AuditEntry
 from wushe.core.pii import lookup_hash, normalize_mobile, plaintext
+from wushe.people import selectors as people_selectors
 from wushe.people import services as people_services
-from wushe.people.models import Need, Resident
+from wushe.people.models import Need
 from wushe.portal.models import Request
 
 
@@ -56,8 +57,9 @@ def request_accept(*, actor, req: Request, reply: str = "", request=None) -> Nee
     check(actor, Action.PERSON_VIEW, req)
     if req.status != Request.Status.NEW:
         raise ValidationError(_("该诉求已经处理过了。"))
-    resident = (Resident.objects.filter(mobile_hash=lookup_hash("mobile", plaintext(req.mobile)),
-                                        community_id=req.community_id).first())
+    # Through the scoped selector: only a file the actor may read is linked.
+    resident = people_selectors.resident_list(user=actor).filter(
+        mobile_hash=lookup_hash("mobile", plaintext(req.mobile)), community_id=req.community_id).first()
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=req.pk)
         if locked.status != Request.Status.NEW:
