@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "wushe.supervision",
     "wushe.activities",
     "wushe.portal",
+    "wushe.volunteers",
+    "wushe.deliberation",
 ]
 
 MIDDLEWARE = [

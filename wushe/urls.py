@@ -5,7 +5,9 @@ from wushe.activities import urls as activity_urls
 from wushe.api.urls import api
 from wushe.core.access import public
 from wushe.core.views import healthz
+from wushe.deliberation import urls as deliberation_urls
 from wushe.portal import urls as portal_urls
+from wushe.volunteers import urls as volunteer_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,6 +21,10 @@ urlpatterns = [
     path("activities/", include("wushe.activities.urls")),
     path("p/", include((activity_urls.public_urlpatterns, "activities_public"))),
     path("p/", include((portal_urls.public_urlpatterns, "portal_public"))),
+    path("p/", include((volunteer_urls.public_urlpatterns, "volunteers_public"))),
+    path("p/", include((deliberation_urls.public_urlpatterns, "deliberation_public"))),
     path("requests/", include("wushe.portal.urls")),
+    path("volunteers/", include("wushe.volunteers.urls")),
+    path("deliberation/", include("wushe.deliberation.urls")),
     path("", include("wushe.core.urls")),
 ]

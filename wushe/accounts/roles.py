@@ -44,6 +44,8 @@ class Action(models.TextChoices):
     CASE_WORK = "case.work", _("个案工作")
     GROUP_WORK = "group.work", _("小组工作与督导")
     ACTIVITY_MANAGE = "activity.manage", _("组织社区活动")
+    VOLUNTEER_MANAGE = "volunteer.manage", _("管理志愿者与志愿服务")
+    DELIBERATION_MANAGE = "deliberation.manage", _("组织居民议事")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
@@ -51,8 +53,9 @@ _MANAGER = _STAFF_VIEW | {
     Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
 }
 
-# The station's social work (个案, 小组, 督导, 社区活动): its social workers.
-_METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE}
+# The station's social work (个案, 小组, 督导, 社区活动, 志愿服务, 居民议事): its social workers.
+_METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE, Action.VOLUNTEER_MANAGE,
+            Action.DELIBERATION_MANAGE}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),
