@@ -69,6 +69,7 @@ bench: install assets keys
 	$(BIN)/python bench/people_import.py
 	$(BIN)/python bench/resident_list.py
 	$(BIN)/python bench/people_export.py
+	$(BIN)/python bench/qr_sign_in.py
 
 clean:
 	rm -rf $(VENV) node_modules wushe/static/vendor var/static

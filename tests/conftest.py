@@ -11,6 +11,12 @@ def _fast_and_quiet(settings):
     # Background tasks run at once, in the test's own process (the worker is not running).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # whitenoise's manifest is not built for tests; plain storage serves from finders.
+    # One process, a fresh cache per test: rate limits counted by one test do not reach the next.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test"}}
+    from django.core.cache import cache
+
+    cache.clear()
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

@@ -140,7 +140,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
         # at BEGIN so two writers wait (busy timeout) instead of failing mid-transaction.
@@ -149,6 +148,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache ----------------------------------------------------------------------
+# The public forms' rate limits and the reveal limit count in the cache, so every worker
+# process (and every app server) must share it: Redis when WUSHE_CACHE_URL names one
+# (redis://127.0.0.1:6379/1), else files under var/cache, shared by the workers of one host.
+_CACHE_URL = os.environ.get("WUSHE_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                "KEY_PREFIX": "wushe"}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache"),
+          "OPTIONS": {"MAX_ENTRIES": 100_000}}
+}
 
 # --- accounts and sign-in security --------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

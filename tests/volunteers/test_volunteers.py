@@ -296,3 +296,49 @@ def test_pages_render_with_their_counts(net, people, login):
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEntry.objects.filter(action="exported", object_type="volunteers.volunteer").exists()
     assert login(people["worker_b"]).get("/volunteers/").content.decode().count("陈静") == 0
+
+
+def test_the_api_keeps_to_the_scope_masks_numbers_and_counts_like_the_pages(net, people, client):
+    from wushe.accounts.services import api_token_issue
+
+    p = project(people["worker"], net.station_a, title="周末探访")
+    s = shift(people["worker"], p)
+    v = volunteer(people["worker"], net.station_a, name="陈静")
+    services.shift_sign_up(shift=s, volunteer=v, actor=people["worker"])
+    first = services.hours_enter(actor=people["worker"], project=p, volunteer=v, data=past(5, 120))
+    services.hours_correct(actor=people["worker"], entry=first, data=past(5, 90), reason="多算了路途")
+    token, _obj = api_token_issue(user=people["worker"])
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = client.get("/api/v1/volunteers", headers=headers).json()
+    assert listed["count"] == 1 and listed["items"][0]["number"] == v.number
+    assert plaintext(v.id_number) not in str(listed) and plaintext(v.mobile) not in str(listed)
+    one = client.get(f"/api/v1/volunteers/{v.pk}", headers=headers).json()
+    assert (one["hours"], one["times"]) == (1.5, 1)
+    assert client.get(f"/api/v1/volunteer-projects/{p.pk}", headers=headers).json()["hours"] == 1.5
+    hours = client.get(f"/api/v1/volunteer-projects/{p.pk}/hours", headers=headers).json()["items"]
+    assert [h["counted"] for h in hours] == [False, True] and hours[1]["corrects_id"] == first.pk
+    shifts = client.get(f"/api/v1/volunteer-projects/{p.pk}/shifts", headers=headers).json()["items"]
+    assert shifts[0]["signed_up"] == 1
+    regs = client.get(f"/api/v1/volunteer-shifts/{s.pk}/registrations", headers=headers).json()["items"]
+    assert regs[0]["volunteer_name"] == "陈静"
+    other, _obj = api_token_issue(user=people["worker_b"])
+    assert client.get(f"/api/v1/volunteers/{v.pk}", headers={"Authorization": f"Bearer {other}"}).status_code == 404
+    assert client.get("/api/v1/volunteers", headers={"Authorization": f"Bearer {other}"}).json()["count"] == 0
+
+
+def test_a_hall_signing_in_through_one_address_is_not_turned_away(net, people, client, settings):
+    from wushe.core import public
+
+    p = project(people["worker"], net.station_a)
+    s = shift(people["worker"], p, starts_in=-datetime.timedelta(minutes=10), needed=40)
+    crowd = [volunteer(people["worker"], net.station_a, name=f"志愿者{n}") for n in range(public.POSTS_PER_HOUR + 5)]
+    for v in crowd:
+        services.shift_sign_up(shift=s, volunteer=v, actor=people["worker"])
+    for v in crowd:  # one Wi-Fi: every phone has the same address
+        assert client.post(f"/p/vs/{s.token}/", {"number": v.number, "mobile": plaintext(v.mobile)}).status_code == 200
+    assert s.hours.count() == len(crowd)
+    # …while a form for one family at a time still stops a script.
+    client.post("/p/v/me/", {"action": "leave"})  # the phone forgets the last volunteer who checked in
+    for _n in range(public.POSTS_PER_HOUR):
+        client.post("/p/v/me/", {"number": "ZY0", "mobile": mobile()})
+    assert client.post("/p/v/me/", {"number": "ZY0", "mobile": mobile()}).status_code == 429

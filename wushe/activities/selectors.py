@@ -26,14 +26,20 @@ def activity_get(*, user, pk: int) -> Activity:
 
 def public_activity(*, token: str) -> Activity:
     """The activity behind a QR code; 404 for an unknown code or a non-public activity."""
-    activity = Activity.objects.select_related("station", "room").filter(token=token, public=True).first()
+    activity = (Activity.objects.select_related("station", "room").filter(token=token, public=True)
+                .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed"))).first())
     if activity is None:
         raise Http404
     return activity
 
 
 def seats_left(activity: Activity) -> int:
-    return max(0, activity.capacity - activity.registrations.filter(status=Registration.Status.CONFIRMED).count())
+    """Free seats; from the ``confirmed`` count the selectors annotate, when it is there (a
+    phone page at the door should not ask the database twice)."""
+    confirmed = getattr(activity, "confirmed", None)
+    if confirmed is None:
+        confirmed = activity.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    return max(0, activity.capacity - confirmed)
 
 
 def activity_totals(qs: QuerySet[Activity]) -> dict:

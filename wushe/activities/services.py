@@ -163,17 +163,16 @@ def sign_in(*, activity: Activity, name: str, mobile: str, actor=None, request=N
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("该活动已取消。"))
     hashed = lookup_hash("mobile", mobile)
-    existing = activity.sign_ins.filter(mobile_hash=hashed).first()
-    if existing:
-        return existing, False
     registration = activity.registrations.filter(mobile_hash=hashed).exclude(
         status=Registration.Status.CANCELLED).first()
     try:
+        # No look first: the unique constraint answers "already signed in" (the rare case) and
+        # a hall scanning at once saves a query each.
         with transaction.atomic():
             record = SignIn.objects.create(
                 activity=activity, registration=registration, name=name.strip()[:40], mobile=mobile,
                 resident=registration.resident if registration else None, walk_in=registration is None, by=actor)
-    except IntegrityError:  # scanned twice at once: the first one counts
+    except IntegrityError:  # signed in before, or scanned twice at once: the first one counts
         return activity.sign_ins.get(mobile_hash=hashed), False
     return record, True
 

@@ -17,7 +17,7 @@ from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PublicSi
 from wushe.activities.models import Activity, Registration
 from wushe.core.access import public, requires
 from wushe.core.models import Room
-from wushe.core.public import answered, too_many
+from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
 from wushe.core.views import form_errors_from, form_step, parse_pk
@@ -168,7 +168,9 @@ def public_activity(request, token):
     sign_in_form = PersonForm(request.POST or None) if request.POST.get("form") == "signin" else PersonForm()
     result = None
     if request.method == "POST":
-        if too_many(request, f"activity:{activity.pk}"):
+        signing_in = request.POST.get("form") == "signin"
+        if (too_many(request, f"activity-sign-in:{activity.pk}", per_hour=CROWD_POSTS_PER_HOUR) if signing_in
+                else too_many(request, f"activity:{activity.pk}")):
             return render(request, "activities/public_activity.html", {
                 "activity": activity, "limited": True}, status=429)
         try:
@@ -189,6 +191,7 @@ def public_activity(request, token):
                           Registration.Status.WAITING: _("名额已满，您已进入候补，有人取消时将按顺序递补。"),
                           Registration.Status.PENDING: _("已提交报名，工作人员审核后生效。")}[registration.status]
                 signup = PublicSignUpForm()
+                activity = selectors.public_activity(token=token)  # the seat just taken shows
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except PermissionDenied:

@@ -21,7 +21,7 @@ from wushe.activities.selectors import public_station
 from wushe.core.access import public, requires
 from wushe.core.exports import audited_xlsx
 from wushe.core.pii import lookup_hash, normalize_mobile
-from wushe.core.public import answered, too_many
+from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
 from wushe.core.views import form_errors_from, form_step, parse_pk
@@ -583,7 +583,7 @@ def public_shift(request, token):
     form = IdentifyForm(request.POST or None, initial={"number": me.number if me else ""})
     entry = None
     if request.method == "POST":
-        if too_many(request, f"volunteer-shift:{shift.pk}"):
+        if too_many(request, f"volunteer-shift:{shift.pk}", per_hour=CROWD_POSTS_PER_HOUR):
             return render(request, "volunteers/public_shift.html", {"shift": shift, "limited": True}, status=429)
         try:
             volunteer = _identify_posted(request, form)
