@@ -69,7 +69,9 @@ def test_public_pages_are_exactly_these():
     # The phone pages behind QR codes are public by design; they show no personal data
     # (tests/activities) and find their object only by an unguessable token or signed key.
     assert public == {"healthz", "set_language", "accounts:login", "activities_public:public",
-                      "activities_public:station", "portal_public:request_new", "portal_public:track"}
+                      "activities_public:station", "portal_public:request_new", "portal_public:track",
+                      "deliberation_public:board", "deliberation_public:propose", "volunteers_public:station",
+                      "volunteers_public:project", "volunteers_public:shift", "volunteers_public:me"}
 
 
 @pytest.mark.django_db

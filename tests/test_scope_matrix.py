@@ -30,6 +30,7 @@ from django.utils import timezone
 from tests.casework import factories as case_factories
 from tests.factories import division, station, user
 from tests.people import factories as people_factories
+from tests.volunteers import factories as volunteer_factories
 from wushe.accounts.models import RoleAssignment, User
 from wushe.accounts.roles import Action, Role
 from wushe.accounts.scope import can, may
@@ -52,6 +53,9 @@ from wushe.casework.models import Session as CaseSession
 from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
 from wushe.core.divisions import Level
 from wushe.core.models import Agency, Division, Room, Station
+from wushe.deliberation import services as deliberation_services
+from wushe.deliberation.models import ActionItem, Deliberation, Resolution
+from wushe.deliberation.models import Meeting as DeliberationMeeting
 from wushe.groupwork import services as group_services
 from wushe.groupwork.models import Group
 from wushe.groupwork.models import Member as GroupMember
@@ -62,6 +66,19 @@ from wushe.portal import services as portal_services
 from wushe.portal.models import Request as PortalRequest
 from wushe.supervision import services as supervision_services
 from wushe.supervision.models import SupervisionSession, Supervisor
+from wushe.volunteers import services as volunteer_services
+from wushe.volunteers.models import Project as VolunteerProject
+from wushe.volunteers.models import (
+    Proof,
+    RecordEntry,
+    ServiceHours,
+    Shift,
+    TeamMember,
+    TimeBankEntry,
+    Volunteer,
+)
+from wushe.volunteers.models import Registration as VolunteerRegistration
+from wushe.volunteers.models import Team as VolunteerTeam
 
 # --- the routes ---------------------------------------------------------------------------------
 
@@ -107,6 +124,8 @@ class Place:
     referrals: dict = field(init=False, default_factory=dict)
     community_activity: Activity | None = field(init=False, default=None)
     portal_request: PortalRequest | None = field(init=False, default=None)
+    volunteers: dict = field(init=False, default_factory=dict)
+    deliberations: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self):
         self.assignment = self.member.assignments.get()
@@ -235,6 +254,29 @@ class Place:
                                        mobile=people_factories.mobile(), actor=self.member)
         return self.community_activity
 
+    def volunteering(self, part: str):
+        """Volunteer service at this place: a volunteer signed up (pending) for a shift under way
+        of its project, with one confirmed and one recorded hours entry, a team, a proof, and a
+        second volunteer of the place not yet on the shift."""
+        if not self.volunteers:
+            now = timezone.now()
+            v = volunteer_factories.volunteer(self.member, self.station, name=f"{self.key}志愿者")
+            project = volunteer_factories.project(self.member, self.station, title=f"{self.key}探访")
+            shift = volunteer_factories.shift(self.member, project, starts_in=-datetime.timedelta(minutes=30))
+            registration = volunteer_services.shift_sign_up(shift=shift, volunteer=v)
+            volunteer_services.hours_enter(actor=self.member, project=project, volunteer=v,
+                                           data=volunteer_factories.past(6, 60))
+            recorded = ServiceHours.objects.create(
+                volunteer=v, project=project, shift=shift, content="探访", started_at=now - datetime.timedelta(hours=3),
+                ended_at=now - datetime.timedelta(hours=2), minutes=60, status="recorded", source="qr")
+            team = volunteer_services.team_save(actor=self.member, station=self.station, data={"name": f"{self.key}队"})
+            proof = volunteer_services.proof_issue(actor=self.member, volunteer=v, period_from=people_factories.today(
+            ) - datetime.timedelta(days=3), period_to=people_factories.today(), person="站长")
+            spare = volunteer_factories.volunteer(self.member, self.station, name=f"{self.key}新志愿者")
+            self.volunteers = {"volunteer": v, "project": project, "shift": shift, "registration": registration,
+                               "hours": recorded, "team": team, "proof": proof, "spare": spare}
+        return self.volunteers[part]
+
     def request(self) -> PortalRequest:
         """A resident's request (诉求) to this place's station, not yet handled."""
         if self.portal_request is None:
@@ -242,6 +284,35 @@ class Place:
                 station=self.station, community=self.community, category="care", description="需要助餐",
                 name="诉求人", mobile=people_factories.mobile())
         return self.portal_request
+
+    def deliberation(self, part: str = "topic"):
+        """A topic of this place, decided by consensus at yesterday's meeting, with one open
+        action item: ``part`` is "topic", "meeting", "resolution" or "item"."""
+        if not self.deliberations:
+            topic = deliberation_services.topic_create(actor=self.member, station=self.station, data={
+                "community": self.community, "title": f"{self.key}楼道灯不亮", "category": "facilities",
+                "description": "楼道灯坏了", "public": True, "source": "staff", "proposer_name": "",
+                "proposer_mobile": ""})
+            meeting = deliberation_services.meeting_record(actor=self.member, station=self.station, topics=[topic],
+                                                           data={"held_at": timezone.now() - datetime.timedelta(days=1),
+                                                                 "place": "议事厅", "host": "书记", "participants": 10,
+                                                                 "attendees": "居民代表", "minutes": "协商"})
+            resolution = deliberation_services.resolution_add(actor=self.member, meeting=meeting, deliberation=topic,
+                                                              decision="物业更换楼道灯", method="consensus")
+            item = deliberation_services.item_add(actor=self.member, resolution=resolution, what="更换楼道灯",
+                                                  owner="物业公司", deadline=people_factories.today())
+            self.deliberations = {"topic": Deliberation.objects.get(pk=topic.pk), "meeting": meeting,
+                                  "resolution": resolution, "item": item}
+        return self.deliberations[part]
+
+    def proposal(self) -> Deliberation:
+        """A resident's topic proposed to this place's station, not yet accepted."""
+        if "proposal" not in self.deliberations:
+            self.deliberation()  # the decided topic first: deliberation() builds only into an empty dict
+            self.deliberations["proposal"] = deliberation_services.topic_propose(
+                station=self.station, community=self.community, title="提议", description="想商量的事",
+                category="other", name="提议人", mobile=people_factories.mobile())
+        return self.deliberations["proposal"]
 
     def supervision_session(self) -> SupervisionSession:
         """A supervision session at this place, with an expert serving this street."""
@@ -297,6 +368,23 @@ class Place:
             sorted(Registration.objects.filter(activity__station=self.station).values_list("pk", "status")),
             SignIn.objects.filter(activity__station=self.station).count(),
             sorted(PortalRequest.objects.filter(station=self.station).values_list("pk", "status", "reply")),
+            sorted(Deliberation.objects.filter(station=self.station).values_list(
+                "pk", "title", "community_id", "status", "reply", "public")),
+            sorted(DeliberationMeeting.objects.filter(station=self.station).values_list("pk", "minutes")),
+            sorted(Resolution.objects.filter(meeting__station=self.station).values_list("pk", "decision", "passed")),
+            sorted(ActionItem.objects.filter(resolution__meeting__station=self.station).values_list(
+                "pk", "status", "done_on", "evidence")),
+            sorted(Volunteer.objects.filter(station=self.station).values_list("pk", "name", "status", "skills")),
+            sorted(VolunteerRegistration.objects.filter(shift__project__station=self.station).values_list(
+                "pk", "status")),
+            sorted(ServiceHours.objects.filter(project__station=self.station).values_list("pk", "status", "minutes")),
+            sorted(VolunteerProject.objects.filter(station=self.station).values_list("pk", "title", "status")),
+            sorted(Shift.objects.filter(project__station=self.station).values_list("pk", "position", "needed")),
+            sorted(VolunteerTeam.objects.filter(station=self.station).values_list("pk", "name")),
+            sorted(TeamMember.objects.filter(team__station=self.station).values_list("pk", "leader")),
+            Proof.objects.filter(station=self.station).count(),
+            TimeBankEntry.objects.filter(volunteer__station=self.station).count(),
+            RecordEntry.objects.filter(volunteer__station=self.station).count(),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
@@ -330,6 +418,61 @@ def _visit_post(p: Place):
     return {"visited_on": (people_factories.today() - datetime.timedelta(days=1)).isoformat(), "kind": "home",
             "findings": "入户查看，情况稳定", "risk": "high"}
 
+
+def _at(hours_ago: float) -> str:
+    return timezone.localtime(timezone.now() - datetime.timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _vol(part):
+    return lambda p: {"pk": p.volunteering(part).pk}
+
+
+VOLUNTEER_ROUTES = {
+    "volunteers:volunteer": Route(_vol("volunteer")),
+    "volunteers:volunteer_edit": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
+        "name": "改过的名字", "skills": "理发", "availability": "any", "emergency_name": "家属",
+        "consent_on": people_factories.today().isoformat()}),
+    "volunteers:volunteer_leave": Route(_vol("volunteer"), ("POST",), lambda p: {}),
+    "volunteers:record_add": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
+        "kind": "training", "on": people_factories.today().isoformat(), "content": "急救培训"}),
+    "volunteers:proof_new": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
+        "period_from": (people_factories.today() - datetime.timedelta(days=30)).isoformat(),
+        "period_to": people_factories.today().isoformat(), "person": "站长"}),
+    "volunteers:time_bank": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {"credits": "1", "reason": "奖励"}),
+    "volunteers:proof": Route(_vol("proof")),
+    "volunteers:team": Route(_vol("team"), ("GET", "POST"), lambda p: {
+        "number": p.volunteering("volunteer").number, "action": "lead"}),
+    "volunteers:team_edit": Route(_vol("team"), ("GET", "POST"), lambda p: {"name": "改过的队", "description": ""}),
+    "volunteers:project": Route(_vol("project")),
+    "volunteers:project_edit": Route(_vol("project"), ("GET", "POST"), lambda p: {
+        "title": "改过的项目", "category": "comfort", "min_age": "16", "max_age": "70", "public": "on"}),
+    "volunteers:project_close": Route(_vol("project"), ("POST",), lambda p: {}),
+    "volunteers:shift_new": Route(_vol("project"), ("GET", "POST"), lambda p: {
+        "position": "新岗位", "starts_at": _at(-24), "ends_at": _at(-26), "place": "广场", "needed": "2"}),
+    "volunteers:hours_enter": Route(_vol("project"), ("GET", "POST"), lambda p: {
+        "number": p.volunteering("volunteer").number, "started_at": _at(10), "ended_at": _at(9), "minutes": "30",
+        "content": "补录"}),
+    "volunteers:shift": Route(_vol("shift")),
+    "volunteers:shift_qr": Route(_vol("shift")),
+    "volunteers:shift_edit": Route(_vol("shift"), ("GET", "POST"), lambda p: {
+        "position": "改过的岗位", "starts_at": _at(0.5), "ends_at": _at(-2.5), "place": "广场", "needed": "5"}),
+    "volunteers:shift_sign_up": Route(_vol("shift"), ("POST",), lambda p: {"number": p.volunteering("spare").number}),
+    "volunteers:registration": Route(lambda p: {"pk": p.volunteering("shift").pk,
+                                                "registration_pk": p.volunteering("registration").pk},
+                                     ("POST",), lambda p: {"action": "confirm"}),
+    "volunteers:hours_confirm": Route(_vol("hours"), ("POST",), lambda p: {}),
+    "volunteers:hours_correct": Route(_vol("hours"), ("GET", "POST"), lambda p: {
+        "started_at": _at(3), "ended_at": _at(2), "minutes": "50", "content": "探访", "reason": "少算"}),
+    "volunteers_public:station": Route(lambda p: {"key": "x"}, public=True),
+    "volunteers_public:project": Route(lambda p: {"token": p.volunteering("project").token}, public=True),
+    "volunteers_public:shift": Route(lambda p: {"token": p.volunteering("shift").token}, public=True),
+    "api:volunteer": Route(lambda p: {"volunteer_id": p.volunteering("volunteer").pk}, api=True,
+                           action=Action.VOLUNTEER_MANAGE),
+    **{name: Route(lambda p: {"project_id": p.volunteering("project").pk}, api=True, action=Action.VOLUNTEER_MANAGE)
+       for name in ("api:volunteer_project", "api:volunteer_project_shifts", "api:volunteer_project_hours")},
+    "api:volunteer_shift_registrations": Route(lambda p: {"shift_id": p.volunteering("shift").pk}, api=True,
+                                               action=Action.VOLUNTEER_MANAGE),
+}
 
 MATRIX: dict[str, Route] = {
     "core:division": Route(lambda p: {"code": p.community.code}),
@@ -497,12 +640,32 @@ MATRIX: dict[str, Route] = {
     "portal:decide": Route(lambda p: {"pk": p.request().pk}, ("POST",), lambda p: {"decision": "decline",
                                                                                    "reply": "已转交"}),
     "activities:station_qr": Route(lambda p: {"station_pk": p.station.pk}),
+    **VOLUNTEER_ROUTES,
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),
     "people:import_job": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_errors": Route(lambda p: {"pk": p.import_job(p.asking).pk}),
     "people:import_apply": Route(lambda p: {"pk": p.import_job(p.asking).pk}, ("POST",), lambda p: {"mode": "all"}),
+    "deliberation:topic": Route(lambda p: {"pk": p.deliberation().pk}),
+    "deliberation:topic_edit": Route(lambda p: {"pk": p.deliberation().pk}, ("GET", "POST"), lambda p: {
+        "community": p.community.code, "title": "改过的议题", "category": "other", "description": "改过的说明"}),
+    "deliberation:decide": Route(lambda p: {"pk": p.proposal().pk}, ("POST",),
+                                 lambda p: {"decision": "reject", "reply": "不属于议事范围"}),
+    "deliberation:meeting": Route(lambda p: {"pk": p.deliberation("meeting").pk}),
+    "deliberation:resolution_new": Route(lambda p: {"pk": p.deliberation("meeting").pk}, ("GET", "POST"),
+                                         lambda p: {"deliberation": p.deliberation().pk, "decision": "再议一条",
+                                                    "method": "consensus"}),
+    "deliberation:item_new": Route(lambda p: {"pk": p.deliberation("resolution").pk}, ("GET", "POST"),
+                                   lambda p: {"what": "加装应急灯", "owner": "物业公司",
+                                              "deadline": people_factories.today().isoformat()}),
+    "deliberation:item_done": Route(lambda p: {"pk": p.deliberation("item").pk}, ("GET", "POST"),
+                                    lambda p: {"done_on": people_factories.today().isoformat(),
+                                               "evidence": "已更换声控灯"}),
+    "api:deliberation": Route(lambda p: {"deliberation_id": p.deliberation().pk}, api=True,
+                              action=Action.DELIBERATION_MANAGE),
+    "deliberation_public:board": Route(lambda p: {"key": "x"}, public=True),
+    "deliberation_public:propose": Route(lambda p: {"key": "x"}, public=True),
 }
 
 OBJECT_ROUTES = object_routes()

@@ -138,3 +138,9 @@ api.add_router("", activities_router)
 from wushe.api.portal import router as portal_router  # noqa: E402
 
 api.add_router("", portal_router)
+from wushe.api.deliberation import router as deliberation_router  # noqa: E402
+
+api.add_router("", deliberation_router)
+from wushe.api.volunteers import router as volunteers_router  # noqa: E402
+
+api.add_router("", volunteers_router)

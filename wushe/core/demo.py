@@ -126,6 +126,12 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.portal.demo import seed as seed_requests
 
     seed_requests()
+    from wushe.volunteers.demo import seed as seed_volunteers
+
+    seed_volunteers(seed_value=seed_value)
+    from wushe.deliberation.demo import seed as seed_deliberation
+
+    seed_deliberation(seed_value=seed_value)
     _analyze()
     return report
 
