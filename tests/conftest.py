@@ -4,7 +4,7 @@ from tests.factories import Network
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
+def _fast_and_quiet(settings, tmp_path):
     # Argon2 is the production hasher; tests hash hundreds of passwords, so use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WUSHE_DEMO = False
@@ -14,6 +14,7 @@ def _fast_and_quiet(settings):
     # One process, a fresh cache per test: rate limits counted by one test do not reach the next.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "test"}}
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test stay with the test
     from django.core.cache import cache
 
     cache.clear()

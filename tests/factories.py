@@ -75,3 +75,20 @@ class Network:
             "org_lead": user("t_zuzhi", Role.ORG_LEAD, division=self.community_a1),
             "volunteer": user("t_zhiyuan", Role.VOLUNTEER, division=self.community_a1),
         }
+
+
+def photo(name: str = "现场.jpg", size=(64, 48), gps: bool = True, fmt: str = "JPEG"):
+    """An uploaded phone photo; with GPS and the owner's name in its EXIF, as phones write them."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "N", 2: (31.0, 52.0, 0.0), 3: "E", 4: (117.0, 14.0, 0.0)}  # GPSInfo
+        exif[0x013B] = "王秀英"  # Artist
+    out = io.BytesIO()
+    image.save(out, fmt, **({"exif": exif} if fmt == "JPEG" else {}))
+    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")

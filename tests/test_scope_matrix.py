@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.casework import factories as case_factories
-from tests.factories import division, station, user
+from tests.factories import division, photo, station, user
 from tests.people import factories as people_factories
 from tests.volunteers import factories as volunteer_factories
 from wushe.accounts.models import RoleAssignment, User
@@ -51,8 +51,9 @@ from wushe.casework.models import (
 )
 from wushe.casework.models import Session as CaseSession
 from wushe.core.access import PUBLIC, SIGNED_IN, rule_of
+from wushe.core.attachments import prepare
 from wushe.core.divisions import Level
-from wushe.core.models import Agency, Division, Room, Station
+from wushe.core.models import Agency, Attachment, Division, Room, Station
 from wushe.deliberation import services as deliberation_services
 from wushe.deliberation.models import ActionItem, Deliberation, Resolution
 from wushe.deliberation.models import Meeting as DeliberationMeeting
@@ -125,6 +126,7 @@ class Place:
     community_activity: Activity | None = field(init=False, default=None)
     portal_request: PortalRequest | None = field(init=False, default=None)
     volunteers: dict = field(init=False, default_factory=dict)
+    photo: Attachment | None = field(init=False, default=None)
     deliberations: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self):
@@ -277,6 +279,13 @@ class Place:
                                "hours": recorded, "team": team, "proof": proof, "spare": spare}
         return self.volunteers[part]
 
+    def attachment(self) -> Attachment:
+        """A photo on this place's activity."""
+        if self.photo is None:
+            self.photo = activity_services.activity_photos_add(actor=self.member, activity=self.activity(),
+                                                               photos=prepare([photo()]))[0]
+        return self.photo
+
     def request(self) -> PortalRequest:
         """A resident's request (诉求) to this place's station, not yet handled."""
         if self.portal_request is None:
@@ -383,6 +392,7 @@ class Place:
             sorted(VolunteerTeam.objects.filter(station=self.station).values_list("pk", "name")),
             sorted(TeamMember.objects.filter(team__station=self.station).values_list("pk", "leader")),
             Proof.objects.filter(station=self.station).count(),
+            sorted(Attachment.objects.filter(station=self.station).values_list("pk", flat=True)),
             TimeBankEntry.objects.filter(volunteer__station=self.station).count(),
             RecordEntry.objects.filter(volunteer__station=self.station).count(),
             CasePolicy.objects.filter(station=self.station).values_list(
@@ -400,6 +410,9 @@ class Route:
     own_needs: str | None = None  # a second action needed on one's own object (else 403 there)
     action: str | None = None  # API routes: the action the operation states (403 without it)
     public: bool = False  # a page for anyone (the QR code's phone page): tested for leaks on its own
+    # A file on a record opens only with the record: without the record's own action even a
+    # user's own (an activity's photo, for a street official) is 404, like the record itself.
+    through: str | None = None
 
 
 def _station_post(p: Place):
@@ -641,6 +654,10 @@ MATRIX: dict[str, Route] = {
                                                                                    "reply": "已转交"}),
     "activities:station_qr": Route(lambda p: {"station_pk": p.station.pk}),
     **VOLUNTEER_ROUTES,
+    "core:attachment": Route(lambda p: {"pk": p.attachment().pk}, through=Action.ACTIVITY_MANAGE),
+    "core:attachment_delete": Route(lambda p: {"pk": p.attachment().pk}, ("POST",), lambda p: {},
+                                    through=Action.ACTIVITY_MANAGE),
+    "activities:photos": Route(lambda p: {"pk": p.activity().pk}, ("POST",), lambda p: {"photos": photo()}),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),
@@ -787,10 +804,13 @@ def test_outside_scope_is_404_inside_is_not(net, people, places, login, client, 
     own = places[own_key]
     own.asking = actor
     lacks_second_action = route.own_needs is not None and not may(actor, route.own_needs)
+    cannot_open_record = route.through is not None and not may(actor, route.through)
     for method in route.methods:
         response = request(client, route, name, method, own, token)
         if refusal == 403 or lacks_second_action:  # refused on its own objects too
             assert response.status_code == 403, method
+        elif cannot_open_record:
+            assert response.status_code == 404, method
         elif method == "GET":
             assert response.status_code == 200, method
         else:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wushe.activities.models import Activity
+from wushe.core.forms import PhotosField
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -41,3 +42,7 @@ class CloseForm(forms.Form):
     indirect_reach = forms.IntegerField(label=_("间接惠及人数（估算）"), min_value=0, initial=0)
     indirect_basis = forms.CharField(label=_("估算依据"), max_length=200, required=False,
                                      help_text=_("如：参与者家庭人数合计、宣传覆盖楼栋户数等"))
+
+
+class PhotosForm(forms.Form):
+    photos = PhotosField(label=_("活动照片"), required=True)

@@ -13,6 +13,7 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import check
 from wushe.activities.models import Activity, Registration, SignIn
 from wushe.core import audit
+from wushe.core.attachments import attach
 from wushe.core.models import AuditEntry
 from wushe.core.pii import lookup_hash, normalize_mobile
 from wushe.core.services import room_book
@@ -190,3 +191,9 @@ def activity_close(*, actor, activity: Activity, summary: str, indirect_reach: i
     audit.record(AuditEntry.Action.CLOSED, request=request, actor=actor, obj=activity)
     return activity
 
+
+
+def activity_photos_add(*, actor, activity: Activity, photos, request=None) -> list:
+    """活动照片: uploads already checked by ``core.attachments.prepare``."""
+    check(actor, Action.ACTIVITY_MANAGE, activity)
+    return attach(record=activity, station=activity.station, prepared=photos, actor=actor, request=request)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/sign-in/", views.staff_sign_in, name="sign_in"),
     path("<int:pk>/registrations/<int:registration_pk>/", views.registration_action, name="registration"),
     path("<int:pk>/close/", views.activity_close, name="close"),
+    path("<int:pk>/photos/", views.activity_photos, name="photos"),
     path("stations/<int:station_pk>/qr/", views.station_qr, name="station_qr"),
 ]
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from wushe.accounts.roles import Action
 from wushe.activities import selectors, services
-from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PublicSignUpForm
+from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PhotosForm, PublicSignUpForm
 from wushe.activities.models import Activity, Registration
 from wushe.core.access import public, requires
+from wushe.core.attachments import attachments_of
 from wushe.core.models import Room
 from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
@@ -83,6 +84,7 @@ def activity_detail(request, pk):
         "seats_left": selectors.seats_left(activity), "public_url": public_url,
         "qr": segno.make(public_url, error="m").svg_inline(scale=4),
         "person_form": PersonForm(), "totals": selectors.activity_totals(Activity.objects.filter(pk=activity.pk)),
+        "photos": attachments_of(activity),
     })
 
 
@@ -148,6 +150,23 @@ def registration_action(request, pk, registration_pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect(activity)
+
+
+@requires(Action.ACTIVITY_MANAGE)
+@require_POST
+def activity_photos(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    form = PhotosForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        saved = services.activity_photos_add(actor=request.user, activity=activity, request=request,
+                                             photos=form.cleaned_data["photos"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已上传 %(n)s 个文件。") % {"n": len(saved)})
+    return redirect(f"{activity.get_absolute_url()}#photos")
 
 
 @requires(Action.ACTIVITY_MANAGE)

@@ -72,3 +72,28 @@ class AgencyForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class _MultipleFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos (or PDFs) at once, checked and converted as the form is cleaned, so a
+    bad file is reported on the form and nothing is saved."""
+
+    def __init__(self, *args, max_files: int | None = None, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", _MultipleFiles(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from wushe.core.attachments import prepare
+
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if self.max_files and len(files) > self.max_files:
+            raise forms.ValidationError(_("最多上传 %(n)s 个文件。") % {"n": self.max_files})
+        return prepare([super(PhotosField, self).clean(f, initial) for f in files])

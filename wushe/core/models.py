@@ -299,3 +299,47 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计日志只能追加，不能删除。"))
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # A random name: the original (often a resident's name) stays in the row, not the path.
+    import uuid
+
+    return f"attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{filename[filename.rfind('.'):]}"
+
+
+class Attachment(models.Model):
+    """照片/附件 on a record (an activity, a home visit, a resident's request). Kept under
+    MEDIA_ROOT, never served as static files: only through a view that first opens the
+    record the way its own page does (scope, 404 outside)."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("图片")
+        PDF = "pdf", _("PDF")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=5, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")  # empty: a resident on a public page
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:attachment", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        return self.station.division_id

@@ -20,5 +20,7 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("audit/", views.audit_list, name="audit"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("styleguide/", views.styleguide, name="styleguide"),
 ]

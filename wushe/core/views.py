@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,3 +289,45 @@ def styleguide(request):
 
     sample = selectors.Coverage(villages=12, communities=9, villages_covered=9, towns=1, towns_covered=1)
     return render(request, "core/styleguide.html", {"statuses": Station.Status, "sample_coverage": sample})
+
+
+# --- attachments (照片/附件) ---------------------------------------------------------------------
+
+def _attachment(request, pk):
+    """The attachment and its record, opened through the record's own selector (404 outside)."""
+    from wushe.core.attachments import record_of
+    from wushe.core.models import Attachment
+
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type", "station"), pk=pk)
+    return attachment, record_of(user=request.user, attachment=attachment)
+
+
+@signed_in
+def attachment_file(request, pk):
+    """An attachment's file, inline; never cached by a shared proxy (a photo of a home)."""
+    from django.http import FileResponse
+
+    attachment, _record = _attachment(request, pk)
+    kind = "application/pdf" if attachment.kind == "pdf" else {
+        "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(attachment.file.name.rsplit(".", 1)[-1],
+                                                                          "application/octet-stream")
+    response = FileResponse(attachment.file.open("rb"), content_type=kind, filename=attachment.name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@signed_in
+@require_POST
+def attachment_delete(request, pk):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from wushe.core.attachments import detach
+
+    attachment, record = _attachment(request, pk)
+    detach(actor=request.user, attachment=attachment, request=request)
+    messages.success(request, _("已删除附件“%(n)s”。") % {"n": attachment.name})
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect(record)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wushe.core.forms import PhotosField
 from wushe.core.pii import normalize_id_number, normalize_mobile
 from wushe.people.models import Need, Resident, Tag, TransferRequest, Visit
 
@@ -94,6 +95,7 @@ class VisitForm(forms.ModelForm):
     need_category = forms.ChoiceField(label=_("发现的需求（可选）"), required=False,
                                       choices=[("", "—")] + list(Need.Category.choices))
     need_description = forms.CharField(label=_("需求描述"), required=False, max_length=500)
+    photos = PhotosField(label=_("照片/附件"), help_text=_("可多选；JPG、PNG、WebP 或 PDF，每个不超过 10 MB。照片的位置等信息会被去除。"))
 
     class Meta:
         model = Visit

@@ -141,8 +141,15 @@ def resident_needs(*, resident: Resident) -> QuerySet[Need]:
     return resident.needs.select_related("handler").order_by("-raised_on", "-id")
 
 
-def resident_visits(*, resident: Resident) -> QuerySet[Visit]:
-    return resident.visits.prefetch_related("visitors").order_by("-visited_on", "-id")
+def resident_visits(*, resident: Resident) -> list[Visit]:
+    """The resident's visits, newest first, each with its ``photos``."""
+    from wushe.core.attachments import attachments_by_record
+
+    visits = list(resident.visits.prefetch_related("visitors").order_by("-visited_on", "-id"))
+    photos = attachments_by_record(Visit, [v.pk for v in visits])
+    for visit in visits:
+        visit.photos = photos.get(visit.pk, [])
+    return visits
 
 
 def need_list(*, user) -> QuerySet[Need]:
@@ -211,6 +218,15 @@ def duplicate_owner(*, id_number_hash: str) -> Resident | None:
 
 def visit_list(*, user) -> QuerySet[Visit]:
     return _scoped(Visit, user).select_related("resident").prefetch_related("visitors")
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    """One visit, through its resident's file (404 outside scope): its photos open with it."""
+    visit = Visit.objects.filter(pk=pk).only("pk", "resident_id").first()
+    if visit is None:
+        raise Http404
+    resident_get(user=user, pk=visit.resident_id)
+    return visit_list(user=user).get(pk=pk)
 
 
 def import_jobs(*, user):

@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import can, check
 from wushe.core import audit
+from wushe.core.attachments import attach
 from wushe.core.models import AuditEntry
 from wushe.core.pii import hash_lookup, plaintext
 from wushe.people.models import (
@@ -234,8 +235,9 @@ def need_transition(*, actor, need: Need, status: str, reason: str = "", request
     return need
 
 
-def visit_record(*, actor, resident: Resident, data: dict, needs=(), request=None) -> Visit:
-    """Record a visit; it updates the resident's risk and visit plan and may raise needs."""
+def visit_record(*, actor, resident: Resident, data: dict, needs=(), photos=(), request=None) -> Visit:
+    """Record a visit; it updates the resident's risk and visit plan and may raise needs.
+    ``photos`` are uploads already checked by ``core.attachments.prepare``."""
     check(actor, Action.PERSON_VIEW, resident)
     if data["visited_on"] > timezone.localdate():
         raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
@@ -256,6 +258,7 @@ def visit_record(*, actor, resident: Resident, data: dict, needs=(), request=Non
                 "source": Need.Source.VISIT, **item})
         audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=visit,
                      detail={"risk": visit.risk, "needs": len(needs)})
+        attach(record=visit, station=resident.station, prepared=photos, actor=actor, request=request)
     return visit
 
 

@@ -217,11 +217,12 @@ def need_list(request):
 @require_http_methods(["GET", "POST"])
 def visit_add(request, pk):
     resident = selectors.resident_get(user=request.user, pk=pk)
-    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate(), "risk": resident.risk})
+    form = VisitForm(request.POST or None, request.FILES or None,
+                     initial={"visited_on": timezone.localdate(), "risk": resident.risk})
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_record(actor=request.user, resident=resident, data=form.cleaned_data,
-                                  needs=form.needs(), request=request)
+                                  needs=form.needs(), photos=form.cleaned_data["photos"], request=request)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import check
 from wushe.core import audit
+from wushe.core.attachments import attach
 from wushe.core.divisions import Level
 from wushe.core.models import AuditEntry
 from wushe.core.pii import lookup_hash, normalize_mobile, plaintext
@@ -17,8 +18,10 @@ from wushe.people.models import Need
 from wushe.portal.models import Request
 
 
-def request_file(*, station, community, category: str, description: str, name: str, mobile: str) -> Request:
-    """A resident's request from the public page; returns it with its tracking code."""
+def request_file(*, station, community, category: str, description: str, name: str, mobile: str,
+                 photos=()) -> Request:
+    """A resident's request from the public page; returns it with its tracking code.
+    ``photos`` are uploads already checked by ``core.attachments.prepare``."""
     errors = {}
     if community is None or community.level != Level.VILLAGE or not community.code.startswith(station.division.prefix):
         errors["community"] = _("请选择本站点服务范围内的社区或村。")
@@ -40,6 +43,7 @@ def request_file(*, station, community, category: str, description: str, name: s
                 request = Request.objects.create(station=station, community=community, category=category,
                                                  description=description.strip()[:1000], name=name.strip()[:40],
                                                  mobile=mobile)
+                attach(record=request, station=station, prepared=photos)
             audit.record(AuditEntry.Action.CREATED, obj=request, object_label=request.code)
             return request
         except IntegrityError:  # a tracking code drawn twice: draw again

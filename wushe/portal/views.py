@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from wushe.accounts.roles import Action
 from wushe.activities.selectors import public_station
 from wushe.core.access import public, requires
+from wushe.core.attachments import attachments_by_record
 from wushe.core.divisions import Level, within
 from wushe.core.models import Division
 from wushe.core.public import answered, too_many
@@ -25,7 +26,7 @@ from wushe.portal.models import Request
 def request_new(request, key):
     station = public_station(key=key)
     communities = Division.objects.filter(within("code", station.division.prefix), level=Level.VILLAGE).order_by("code")
-    form = RequestForm(request.POST or None, communities=communities)
+    form = RequestForm(request.POST or None, request.FILES or None, communities=communities)
     if request.method == "POST":
         if too_many(request, f"request:{station.pk}"):
             return render(request, "portal/request_new.html", {"station": station, "limited": True}, status=429)
@@ -70,6 +71,9 @@ def request_list(request):
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("created_at" if status == "new" else "-created_at"), 25).get_page(
         request.GET.get("page"))
+    photos = attachments_by_record(Request, [r.pk for r in page.object_list])
+    for r in page.object_list:
+        r.photos = photos.get(r.pk, [])
     return render(request, "portal/request_list.html", {"page": page, "status": status,
                                                         "statuses": Request.Status.choices, "form": ReplyForm()})
 
