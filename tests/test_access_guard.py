@@ -71,7 +71,8 @@ def test_public_pages_are_exactly_these():
     assert public == {"healthz", "set_language", "accounts:login", "activities_public:public",
                       "activities_public:station", "portal_public:request_new", "portal_public:track",
                       "deliberation_public:board", "deliberation_public:propose", "volunteers_public:station",
-                      "volunteers_public:project", "volunteers_public:shift", "volunteers_public:me"}
+                      "volunteers_public:project", "volunteers_public:shift", "volunteers_public:me",
+                      "volunteers_public:my_proof"}
 
 
 @pytest.mark.django_db

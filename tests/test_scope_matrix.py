@@ -445,7 +445,7 @@ VOLUNTEER_ROUTES = {
     "volunteers:volunteer_edit": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
         "name": "改过的名字", "skills": "理发", "availability": "any", "emergency_name": "家属",
         "consent_on": people_factories.today().isoformat()}),
-    "volunteers:volunteer_leave": Route(_vol("volunteer"), ("POST",), lambda p: {}),
+    "volunteers:volunteer_leave": Route(_vol("volunteer"), ("POST",), lambda p: {"status": "left"}),
     "volunteers:record_add": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
         "kind": "training", "on": people_factories.today().isoformat(), "content": "急救培训"}),
     "volunteers:proof_new": Route(_vol("volunteer"), ("GET", "POST"), lambda p: {
@@ -479,6 +479,7 @@ VOLUNTEER_ROUTES = {
     "volunteers_public:station": Route(lambda p: {"key": "x"}, public=True),
     "volunteers_public:project": Route(lambda p: {"token": p.volunteering("project").token}, public=True),
     "volunteers_public:shift": Route(lambda p: {"token": p.volunteering("shift").token}, public=True),
+    "volunteers_public:my_proof": Route(lambda p: {"pk": p.volunteering("proof").pk}, public=True),
     "api:volunteer": Route(lambda p: {"volunteer_id": p.volunteering("volunteer").pk}, api=True,
                            action=Action.VOLUNTEER_MANAGE),
     **{name: Route(lambda p: {"project_id": p.volunteering("project").pk}, api=True, action=Action.VOLUNTEER_MANAGE)

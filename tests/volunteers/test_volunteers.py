@@ -140,11 +140,14 @@ def test_qr_check_in_then_out_counts_actual_time_on_the_shift(net, people, clien
     assert "没有报名" in page and not ServiceHours.objects.exists()
     assert "签到成功" in client.post(f"/p/vs/{s.token}/", form).content.decode()
     entry = ServiceHours.objects.get()
+    assert "服务结束后再扫码签退" in client.post(f"/p/vs/{s.token}/", form).content.decode()  # a double tap
     # Checked in 40 minutes ago; the shift started 90 minutes ago: only the 40 count.
-    ServiceHours.objects.filter(pk=entry.pk).update(started_at=timezone.now() - datetime.timedelta(minutes=40))
+    forty = timezone.now() - datetime.timedelta(minutes=40)
+    ServiceHours.objects.filter(pk=entry.pk).update(started_at=forty, scanned_in_at=forty)
     assert "签退成功" in client.post(f"/p/vs/{s.token}/", form).content.decode()
     entry.refresh_from_db()
     assert entry.status == "recorded" and 39 <= entry.minutes <= 41
+    assert entry.scanned_in_at == forty and entry.scanned_out_at == entry.ended_at
     assert "已完成" in client.post(f"/p/vs/{s.token}/", form).content.decode()  # a third scan adds nothing
     wrong = client.post(f"/p/vs/{s.token}/", {"number": v.number, "mobile": mobile()}).content.decode()
     assert "不匹配" in wrong and ServiceHours.objects.count() == 1
@@ -242,15 +245,14 @@ def test_public_registration_and_my_service_page(net, people, client):
     done = client.post(f"/p/s/{key}/volunteer/", form | {"consent": "on"}).content.decode()
     v = Volunteer.objects.get()
     assert v.number in done and v.source == "public" and v.consent_on == today()
-    # The same phone is now "signed in" as the volunteer for a while.
-    assert "李娜" in client.get("/p/v/me/").content.decode()
-    client.post("/p/v/me/", {"action": "leave"})
-    anonymous = client.get("/p/v/me/").content.decode()
-    assert "李娜" not in anonymous
+    # A phone at the station's desk is shared: registering does not leave it signed in as her.
+    assert "李娜" not in client.get("/p/v/me/").content.decode()
     wrong = client.post("/p/v/me/", {"number": v.number, "mobile": mobile(), **CHALLENGE}).content.decode()
     assert "不匹配" in wrong and "李娜" not in wrong
     client.post("/p/v/me/", {"number": v.number, "mobile": number, **CHALLENGE})
     assert "李娜" in client.get("/p/v/me/").content.decode()
+    client.post("/p/v/me/", {"action": "leave"})
+    assert "李娜" not in client.get("/p/v/me/").content.decode()
 
 
 def test_public_recruitment_shows_no_one_and_signs_up_by_number_and_mobile(net, people, client):
@@ -338,7 +340,85 @@ def test_a_hall_signing_in_through_one_address_is_not_turned_away(net, people, c
         assert client.post(f"/p/vs/{s.token}/", {"number": v.number, "mobile": plaintext(v.mobile)}).status_code == 200
     assert s.hours.count() == len(crowd)
     # …while a form for one family at a time still stops a script.
-    client.post("/p/v/me/", {"action": "leave"})  # the phone forgets the last volunteer who checked in
     for _n in range(public.POSTS_PER_HOUR):
         client.post("/p/v/me/", {"number": "ZY0", "mobile": mobile()})
     assert client.post("/p/v/me/", {"number": "ZY0", "mobile": mobile()}).status_code == 429
+
+
+def test_editing_a_volunteer_keeps_the_numbers_left_blank(net, people, login):
+    v = volunteer(people["worker"], net.station_a, name="陈静")
+    before = (plaintext(v.id_number), plaintext(v.mobile), plaintext(v.emergency_mobile))
+    client = login(people["worker"])
+    page = client.get(f"/volunteers/{v.pk}/edit/").content.decode()
+    assert before[0] not in page and before[1] not in page  # stored numbers never go into the page
+    response = client.post(f"/volunteers/{v.pk}/edit/", {
+        "name": "陈静（改）", "id_number": "", "mobile": "", "emergency_mobile": "", "skills": "理发",
+        "availability": "weekend", "emergency_name": "家属", "consent_on": today().isoformat()})
+    assert response.status_code == 302
+    v = Volunteer.objects.get(pk=v.pk)
+    assert v.name == "陈静（改）" and (plaintext(v.id_number), plaintext(v.mobile),
+                                     plaintext(v.emergency_mobile)) == before
+    client.get(f"/volunteers/{v.pk}/")
+    assert AuditEntry.objects.filter(action="viewed", object_type="volunteers.volunteer", object_id=str(v.pk)).exists()
+
+
+def test_a_check_in_needs_an_open_project_and_staff_actions_are_explicit(net, people, login):
+    p = project(people["worker"], net.station_a)
+    s = shift(people["worker"], p, starts_in=-datetime.timedelta(minutes=10))
+    v = volunteer(people["worker"], net.station_a)
+    registration = services.shift_sign_up(shift=s, volunteer=v)
+    client = login(people["worker"])
+    client.post(f"/volunteers/shifts/{s.pk}/registrations/{registration.pk}/", {})  # no action: nothing happens
+    assert Registration.objects.get(pk=registration.pk).status == "pending"
+    services.project_close(actor=people["worker"], project=p)
+    with pytest.raises(ValidationError, match="已结束"):
+        services.check_in_or_out(shift=s, volunteer=v)
+    with pytest.raises(ValidationError) as nobody:
+        shift(people["worker"], project(people["worker"], net.station_a), needed=0)
+    assert "needed" in nobody.value.message_dict
+
+
+def test_time_bank_credits_for_service_are_positive_and_no_more_than_its_hours(net, people):
+    p = project(people["worker"], net.station_a)
+    v = volunteer(people["worker"], net.station_a)
+    entry = services.hours_enter(actor=people["worker"], project=p, volunteer=v, data=past(5, 30))
+    for credits in (Decimal("-1"), Decimal("999")):
+        with pytest.raises(ValidationError, match="不超过"):
+            services.time_bank_post(actor=people["worker"], volunteer=v, hours=entry, credits=credits, reason="x")
+    services.time_bank_post(actor=people["worker"], volunteer=v, hours=entry, credits=Decimal("0.5"), reason="探访")
+
+
+def test_hours_for_another_stations_volunteer_need_their_mobile(net, people, login):
+    outsider = volunteer(people["worker_b"], net.station_b, name="外站志愿者")
+    p = project(people["worker"], net.station_a)
+    client = login(people["worker"])
+    start, end = timezone.localtime() - datetime.timedelta(hours=5), timezone.localtime() - datetime.timedelta(hours=4)
+    form = {"number": outsider.number, "started_at": f"{start:%Y-%m-%dT%H:%M}", "ended_at": f"{end:%Y-%m-%dT%H:%M}",
+            "minutes": "50", "content": "帮忙布置会场"}
+    assert "找不到该志愿者" in client.post(f"/volunteers/projects/{p.pk}/hours/new/", form).content.decode()
+    client.post(f"/volunteers/projects/{p.pk}/hours/new/", form | {"mobile": plaintext(outsider.mobile)})
+    assert selectors.hours_of(outsider) == {"hours": 0.8, "times": 1}
+
+
+def test_the_project_page_does_not_say_whether_a_number_and_mobile_match(net, people, client):
+    p = project(people["worker"], net.station_a)
+    s = shift(people["worker"], p)
+    v = volunteer(people["worker"], net.station_a)
+    wrong_answer = {"shift": s.pk, "answer": "1", "challenge": CHALLENGE["challenge"]}
+    right_pair = client.post(f"/p/vp/{p.token}/", wrong_answer | {"number": v.number, "mobile": plaintext(v.mobile)},
+                             follow=True).content.decode()
+    wrong_pair = client.post(f"/p/vp/{p.token}/", wrong_answer | {"number": v.number, "mobile": mobile()},
+                             follow=True).content.decode()
+    assert "验证答案" in right_pair and "验证答案" in wrong_pair and "不匹配" not in right_pair + wrong_pair
+
+
+def test_a_volunteer_downloads_their_own_proof_only(net, people, client):
+    p = project(people["worker"], net.station_a)
+    v = volunteer(people["worker"], net.station_a)
+    services.hours_enter(actor=people["worker"], project=p, volunteer=v, data=past(30, 60))
+    issued = services.proof_issue(actor=people["worker"], volunteer=v, period_from=today() - datetime.timedelta(days=3),
+                                  period_to=today(), person="站长")
+    assert client.get(f"/p/v/me/proofs/{issued.pk}.pdf").status_code == 404
+    client.post("/p/v/me/", {"number": v.number, "mobile": plaintext(v.mobile), **CHALLENGE})
+    got = client.get(f"/p/v/me/proofs/{issued.pk}.pdf")
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"

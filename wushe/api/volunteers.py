@@ -12,6 +12,8 @@ from ninja.pagination import paginate
 
 from wushe.accounts.roles import Action
 from wushe.api.urls import Page, api_requires
+from wushe.core import audit
+from wushe.core.models import AuditEntry
 from wushe.volunteers import selectors
 from wushe.volunteers.models import Registration
 
@@ -73,7 +75,9 @@ def volunteer_list(request, status: str = "", number: str = ""):
 @router.get("/volunteers/{volunteer_id}", response=VolunteerDetailOut, url_name="volunteer")
 @api_requires(Action.VOLUNTEER_MANAGE)
 def volunteer_detail(request, volunteer_id: int):
-    return _or_404(selectors.volunteer_get, request, volunteer_id)
+    volunteer = _or_404(selectors.volunteer_get, request, volunteer_id)
+    audit.record(AuditEntry.Action.VIEWED, request=request, actor=request.user, obj=volunteer)
+    return volunteer
 
 
 class ProjectOut(Schema):

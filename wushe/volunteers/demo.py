@@ -74,7 +74,7 @@ def seed(*, seed_value: int) -> int:
         services.hours_correct(actor=worker, entry=first, reason="签退时忘记扫码，按探访记录更正", data={
             "started_at": first.started_at, "ended_at": first.started_at + datetime.timedelta(minutes=170),
             "minutes": 160, "content": first.content})
-        services.proof_issue(actor=worker, volunteer=people[0], period_from=today.replace(month=1, day=1),
+        services.proof_issue(actor=worker, volunteer=people[0], period_from=today - datetime.timedelta(days=60),
                              period_to=today, person=services.person_in_charge(station) or "站长")
         earned = services.counted_hours().filter(volunteer=people[1]).first()
         if earned:

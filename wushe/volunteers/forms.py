@@ -16,11 +16,15 @@ class VolunteerForm(forms.ModelForm):
     mobile = forms.CharField(label=_("手机号"), max_length=20)
     emergency_mobile = forms.CharField(label=_("紧急联系人电话"), max_length=20)
 
+    # The three numbers are plain fields, never written back into the record by the form: a
+    # stored number is not put into the page, and a blank one on editing keeps what is stored.
     class Meta:
         model = Volunteer
-        fields = ["station", "name", "id_number", "mobile", "skills", "availability", "preferences",
-                  "emergency_name", "emergency_mobile", "consent_on"]
+        fields = ["station", "name", "skills", "availability", "preferences", "emergency_name", "consent_on"]
         widgets = {"consent_on": DATE}
+
+    field_order = ["station", "name", "id_number", "mobile", "skills", "availability", "preferences",
+                   "emergency_name", "emergency_mobile", "consent_on"]
 
     def __init__(self, *args, stations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,11 +54,12 @@ class PublicVolunteerForm(VolunteerForm):
     answer = forms.IntegerField(label=_("验证"), help_text=_("请填写上面算式的结果"))
 
     class Meta(VolunteerForm.Meta):
-        fields = ["name", "id_number", "mobile", "skills", "availability", "preferences", "emergency_name",
-                  "emergency_mobile"]
+        fields = ["name", "skills", "availability", "preferences", "emergency_name"]
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
+        self.order_fields(["name", "id_number", "mobile", "skills", "availability", "preferences", "emergency_name",
+                           "emergency_mobile", "consent", "answer"])
 
 
 class IdentifyForm(forms.Form):
@@ -106,7 +111,6 @@ class ShiftForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].input_formats = _DT_FORMATS
         self.fields["ends_at"].input_formats = _DT_FORMATS
-        self.fields["needed"].min_value = 1
 
 
 class SignUpForm(forms.Form):
@@ -126,8 +130,9 @@ class HoursForm(forms.Form):
 
 class EnterHoursForm(HoursForm):
     number = forms.CharField(label=_("志愿者编号"), max_length=12)
+    mobile = forms.CharField(label=_("手机号（其他站点的志愿者须填写）"), max_length=20, required=False)
     shift = forms.ModelChoiceField(label=_("班次"), queryset=Shift.objects.none(), required=False)
-    field_order = ["number", "shift", "started_at", "ended_at", "minutes", "content"]
+    field_order = ["number", "mobile", "shift", "started_at", "ended_at", "minutes", "content"]
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ are numbered and logged. Time-bank credits (时间银行) are a ledger apart fro
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -179,14 +180,15 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     place = models.CharField(_("地点"), max_length=100)
-    needed = models.PositiveSmallIntegerField(_("需要人数"))
+    needed = models.PositiveSmallIntegerField(_("需要人数"), validators=[MinValueValidator(1)])
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
 
     class Meta:
         verbose_name = _("岗位班次")
         verbose_name_plural = _("岗位班次")
         ordering = ["starts_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start")]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+                       models.CheckConstraint(condition=Q(needed__gte=1), name="shift_needs_someone")]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.position} · {timezone.localtime(self.starts_at):%m-%d %H:%M}"
@@ -247,6 +249,9 @@ class ServiceHours(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     minutes = models.PositiveIntegerField(_("实际服务时长（分钟）"), default=0)
+    # The QR scans as they happened; started/ended hold the time served on the shift.
+    scanned_in_at = models.DateTimeField(_("扫码签到"), null=True, blank=True)
+    scanned_out_at = models.DateTimeField(_("扫码签退"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -3,6 +3,7 @@ at the door), so counts are taken with the shift or volunteer row locked, and th
 refuses a second live sign-up or a second open check-in."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,9 @@ from wushe.volunteers.models import (
 )
 
 CHECK_IN_OPENS = datetime.timedelta(hours=1)  # a shift's code checks in from an hour before
+# A second scan this soon after checking in is a double tap, not leaving: it is refused, so a
+# volunteer is not checked out with 0 minutes and locked out of the shift.
+CHECK_OUT_AFTER = datetime.timedelta(minutes=5)
 MIN_AGE = 14  # younger people join activities with a guardian, not as registered volunteers
 
 
@@ -110,11 +114,15 @@ def duplicate_message(existing: Volunteer, actor) -> str:
     return _("该身份证号已注册为志愿者。忘记编号可到注册站点查询，或用“我的志愿服务”凭手机号查看。")
 
 
-def volunteer_leave(*, actor, volunteer: Volunteer, request=None) -> Volunteer:
-    """注销: the record and its hours stay (proofs can still be issued); no new sign-ups."""
+def volunteer_set_status(*, actor, volunteer: Volunteer, status: str, request=None) -> Volunteer:
+    """注销 (left) or 恢复 (active): the record and its hours stay (proofs can still be issued);
+    a volunteer who left takes no new shifts. Asking for the state it is in changes nothing."""
     check(actor, Action.VOLUNTEER_MANAGE, volunteer)
-    volunteer.status = (Volunteer.Status.ACTIVE if volunteer.status == Volunteer.Status.LEFT
-                        else Volunteer.Status.LEFT)
+    if status not in Volunteer.Status.values:
+        raise ValidationError(_("未知的状态。"))
+    if volunteer.status == status:
+        return volunteer
+    volunteer.status = status
     volunteer.save(update_fields=["status"])
     audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=volunteer,
                  detail={"status": volunteer.status})
@@ -241,14 +249,15 @@ def shift_sign_up(*, shift: Shift, volunteer: Volunteer, actor=None, request=Non
     age = age_on(volunteer.birth_date, timezone.localtime(shift.starts_at).date())
     if not project.min_age <= age <= project.max_age:
         raise ValidationError(_("该项目要求年龄在%(a)s至%(b)s岁之间。") % {"a": project.min_age, "b": project.max_age})
-    clash = Registration.objects.filter(
-        volunteer=volunteer, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at).exclude(
-        status=Registration.Status.CANCELLED).exclude(shift=shift).select_related("shift__project").first()
-    if clash:
-        raise ValidationError(_("与已报名的班次时间冲突：%(s)s。") % {"s": clash.shift})
     try:
         with transaction.atomic():
             locked = Shift.objects.select_for_update().get(pk=shift.pk)  # one head count at a time
+            Volunteer.objects.select_for_update().get(pk=volunteer.pk)  # and one clash check per person
+            clash = Registration.objects.filter(
+                volunteer=volunteer, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at).exclude(
+                status=Registration.Status.CANCELLED).exclude(shift=shift).select_related("shift__project").first()
+            if clash:
+                raise ValidationError(_("与已报名的班次时间冲突：%(s)s。") % {"s": clash.shift})
             if _live_registrations(locked).filter(volunteer=volunteer).exists():
                 raise ValidationError(_("已经报名了这个班次。"))
             if _live_registrations(locked).count() >= locked.needed:
@@ -301,6 +310,8 @@ def check_in_or_out(*, shift: Shift, volunteer: Volunteer, actor=None, request=N
     project = shift.project
     if actor is not None:
         check(actor, Action.VOLUNTEER_MANAGE, project)
+    if project.status != Project.Status.RECRUITING:
+        raise ValidationError(_("该项目已结束，不能再签到签退，请联系组织者录入时长。"))
     now = timezone.now()
     with transaction.atomic():
         Volunteer.objects.select_for_update().get(pk=volunteer.pk)  # one scan of theirs at a time
@@ -317,7 +328,7 @@ def check_in_or_out(*, shift: Shift, volunteer: Volunteer, actor=None, request=N
         if _live_hours().filter(volunteer=volunteer, status=ServiceHours.Status.ON_DUTY).exists():
             raise ValidationError(_("您在另一个班次还未签退，请先签退。"))
         entry = ServiceHours.objects.create(
-            volunteer=volunteer, project=project, shift=shift, content=shift.position, started_at=now,
+            volunteer=volunteer, project=project, shift=shift, content=shift.position, started_at=now, scanned_in_at=now,
             status=ServiceHours.Status.ON_DUTY, source=ServiceHours.Source.QR, entered_by=actor)
         audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=project,
                      object_type="volunteers.hours", detail={"check_in": entry.pk})
@@ -325,14 +336,19 @@ def check_in_or_out(*, shift: Shift, volunteer: Volunteer, actor=None, request=N
 
 
 def _check_out(entry: ServiceHours, now, actor, request) -> ServiceHours:
+    """The entry keeps the time served on the shift (what counts, and what overlaps are
+    judged by); the scans themselves are kept beside it."""
     shift = entry.shift
-    if now <= entry.started_at:
-        raise ValidationError(_("签退时间须晚于签到时间。"))
-    served_from, served_to = max(entry.started_at, shift.starts_at), min(now, shift.ends_at)
-    entry.ended_at = now
-    entry.minutes = max(0, int((served_to - served_from).total_seconds() // 60))
+    local = timezone.localtime
+    if now < entry.scanned_in_at + CHECK_OUT_AFTER:
+        raise ValidationError(_("您已于 %(t)s 签到，服务结束后再扫码签退。") % {"t": local(entry.scanned_in_at).strftime("%H:%M")})
+    if now <= shift.starts_at:
+        raise ValidationError(_("班次 %(t)s 开始，开始后才能签退。") % {"t": local(shift.starts_at).strftime("%H:%M")})
+    entry.started_at, entry.ended_at = max(entry.scanned_in_at, shift.starts_at), min(now, shift.ends_at)
+    entry.scanned_out_at = now
+    entry.minutes = int((entry.ended_at - entry.started_at).total_seconds() // 60)
     entry.status = ServiceHours.Status.RECORDED
-    entry.save(update_fields=["ended_at", "minutes", "status"])
+    entry.save(update_fields=["started_at", "ended_at", "scanned_out_at", "minutes", "status"])
     audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=shift.project,
                  object_type="volunteers.hours", detail={"check_out": entry.pk, "minutes": entry.minutes})
     return entry
@@ -444,7 +460,7 @@ def proof_issue(*, actor, volunteer: Volunteer, period_from, period_to, person: 
         raise ValidationError(_("所选期间没有已确认的志愿服务时长，无法出具证明。"))
     with transaction.atomic():
         proof = Proof.objects.create(
-            volunteer=volunteer, station=volunteer.station, number=f"tmp-{volunteer.pk}-{timezone.now():%H%M%S%f}",
+            volunteer=volunteer, station=volunteer.station, number=f"tmp-{uuid.uuid4().hex[:20]}",
             period_from=period_from, period_to=period_to, minutes=sum(e.minutes for e in entries),
             person_in_charge=person.strip()[:40], issued_by=actor)
         proof.number = f"ZM{timezone.localdate():%Y}{proof.pk:08d}"
@@ -470,19 +486,21 @@ def time_bank_post(*, actor, volunteer: Volunteer, credits: Decimal, reason: str
         raise ValidationError({"reason": _("请填写事由。")})
     if credits == 0:
         raise ValidationError({"credits": _("时间币数量不能为0。")})
-    if hours is not None and (hours.volunteer_id != volunteer.pk or hours.status != ServiceHours.Status.CONFIRMED
-                              or not hours.live):
-        raise ValidationError({"hours": _("只能为该志愿者已确认的服务记录存入时间币。")})
-    try:
-        with transaction.atomic():
-            Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-            balance = _balance(volunteer) + credits
-            if balance < 0:
-                raise ValidationError({"credits": _("时间币余额不足（当前 %(b)s）。") % {"b": _balance(volunteer)}})
-            entry = TimeBankEntry.objects.create(volunteer=volunteer, credits=credits, reason=reason.strip()[:200],
-                                                 hours=hours, balance=balance, by=actor)
-            audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=volunteer,
-                         object_type="volunteers.time_bank", detail={"credits": str(credits)})
-    except IntegrityError as exc:
-        raise ValidationError({"hours": _("这条服务记录已经存入过时间币。")}) from exc
+    if hours is not None:
+        if hours.volunteer_id != volunteer.pk or hours.status != ServiceHours.Status.CONFIRMED or not hours.live:
+            raise ValidationError({"hours": _("只能为该志愿者已确认的服务记录存入时间币。")})
+        if not 0 < credits <= Decimal(hours.minutes) / 60:
+            raise ValidationError({"credits": _("按服务记录存入的时间币须为正数，且不超过该记录的小时数（%(h)s）。") % {
+                "h": hours.hours}})
+    with transaction.atomic():
+        Volunteer.objects.select_for_update().get(pk=volunteer.pk)  # one posting at a time
+        if hours is not None and TimeBankEntry.objects.filter(hours=hours).exists():
+            raise ValidationError({"hours": _("这条服务记录已经存入过时间币。")})
+        balance = _balance(volunteer) + credits
+        if balance < 0:
+            raise ValidationError({"credits": _("时间币余额不足（当前 %(b)s）。") % {"b": _balance(volunteer)}})
+        entry = TimeBankEntry.objects.create(volunteer=volunteer, credits=credits, reason=reason.strip()[:200],
+                                             hours=hours, balance=balance, by=actor)
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=volunteer,
+                     object_type="volunteers.time_bank", detail={"credits": str(credits)})
     return entry

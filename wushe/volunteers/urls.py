@@ -39,4 +39,5 @@ public_urlpatterns = [
     path("vp/<str:token>/", views.public_project, name="project"),
     path("vs/<str:token>/", views.public_shift, name="shift"),
     path("v/me/", views.public_me, name="me"),
+    path("v/me/proofs/<int:pk>.pdf", views.public_my_proof, name="my_proof"),
 ]

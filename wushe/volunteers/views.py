@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,10 @@ from django.views.decorators.http import require_POST
 from wushe.accounts.roles import Action
 from wushe.activities.models import Activity
 from wushe.activities.selectors import public_station
+from wushe.core import audit
 from wushe.core.access import public, requires
 from wushe.core.exports import audited_xlsx
+from wushe.core.models import AuditEntry
 from wushe.core.pii import lookup_hash, normalize_mobile
 from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
@@ -125,6 +128,7 @@ def volunteer_edit(request, pk):
 @requires(Action.VOLUNTEER_MANAGE)
 def volunteer_detail(request, pk):
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
+    audit.record(AuditEntry.Action.VIEWED, request=request, obj=volunteer)
     hours = (volunteer.hours.select_related("project__station", "shift", "corrects", "confirmed_by")
              .order_by("-started_at", "-id"))
     return render(request, "volunteers/volunteer_detail.html", {
@@ -141,9 +145,14 @@ def volunteer_detail(request, pk):
 @require_POST
 def volunteer_leave(request, pk):
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    services.volunteer_leave(actor=request.user, volunteer=volunteer, request=request)
-    messages.success(request, _("已注销该志愿者，记录与时长保留。") if volunteer.status == Volunteer.Status.LEFT
-                     else _("已恢复为在册志愿者。"))
+    try:
+        services.volunteer_set_status(actor=request.user, volunteer=volunteer, status=request.POST.get("status", ""),
+                                      request=request)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已注销该志愿者，记录与时长保留。") if volunteer.status == Volunteer.Status.LEFT
+                         else _("已恢复为在册志愿者。"))
     return redirect(volunteer)
 
 
@@ -180,9 +189,6 @@ def proof_new(request, pk):
 @requires(Action.VOLUNTEER_MANAGE)
 def proof_download(request, pk):
     proof = selectors.proof_get(user=request.user, pk=pk)
-    from wushe.core import audit
-    from wushe.core.models import AuditEntry
-
     audit.record(AuditEntry.Action.VIEWED, request=request, obj=proof.volunteer, object_type="volunteers.proof",
                  detail={"proof": proof.number})
     return proof_pdf.response(proof)
@@ -314,8 +320,8 @@ def project_detail(request, pk):
         "project": project, "shifts": selectors.shifts_of(project),
         "pending": pending, "on_duty": project.hours.filter(status=ServiceHours.Status.ON_DUTY).select_related(
             "volunteer", "shift"),
-        "recent": project.hours.filter(status=ServiceHours.Status.CONFIRMED).select_related(
-            "volunteer", "corrects").order_by("-started_at")[:20],
+        "recent": Paginator(project.hours.filter(status=ServiceHours.Status.CONFIRMED).select_related(
+            "volunteer", "corrects", "corrected_by").order_by("-started_at", "-id"), 30).get_page(request.GET.get("page")),
         "public_url": url, "qr": segno.make(url, error="m").svg_inline(scale=3)})
 
 
@@ -409,10 +415,12 @@ def registration_decide(request, pk, registration_pk):
             entry = services.check_in_or_out(shift=shift, volunteer=registration.volunteer, actor=request.user,
                                              request=request)
             messages.success(request, _("已签到。") if entry.status == ServiceHours.Status.ON_DUTY else _("已签退。"))
-        else:
+        elif action in ("confirm", "cancel"):
             services.registration_decide(actor=request.user, registration=registration, confirm=action == "confirm",
                                          request=request)
             messages.success(request, _("已确认报名。") if action == "confirm" else _("已取消报名。"))
+        else:
+            messages.error(request, _("未知的操作，报名未作改动。"))
     except ValidationError as exc:
         _error(request, exc)
     return redirect(shift)
@@ -425,14 +433,11 @@ def hours_enter(request, pk):
 
     def save(f):
         data = dict(f.cleaned_data)
-        number, shift = data.pop("number"), data.pop("shift")
-        volunteer = selectors.volunteer_by_number(user=request.user, number=number)
-        if volunteer is None and shift is not None:  # another station's volunteer on this shift
-            volunteer = shift.registrations.filter(volunteer__number=number.strip().upper()).exclude(
-                status=Registration.Status.CANCELLED).select_related("volunteer").first()
-            volunteer = volunteer.volunteer if volunteer else None
-        if volunteer is None:
-            raise ValidationError({"number": _("找不到该志愿者：本站点以外的志愿者须先报名所选班次。")})
+        number, mobile, shift = data.pop("number"), data.pop("mobile"), data.pop("shift")
+        try:
+            volunteer = _staff_pick(request, number, mobile)
+        except ValidationError as exc:
+            raise ValidationError({"number": exc.messages}) from exc
         services.hours_enter(actor=request.user, project=project, volunteer=volunteer, shift=shift, data=data,
                              request=request)
 
@@ -532,7 +537,6 @@ def public_volunteering(request, key):
                 except ValidationError as exc:
                     form_errors_from(form, exc)
                 else:
-                    _remember(request, done)
                     form = None
     return render(request, "volunteers/public_volunteering.html", {
         "station": station, "key": key, "form": form, "done": done, "challenge": _challenge(form), "projects": selectors.public_recruiting(station=station)[:20]})
@@ -542,17 +546,17 @@ def public_volunteering(request, key):
 def public_project(request, token):
     """A project's recruitment page: its shifts to come, and signing up for one."""
     project = selectors.public_project(token=token)
-    me = _me(request)
-    form = PublicIdentifyForm(request.POST or None, initial={"number": me.number if me else ""})
+    form = PublicIdentifyForm(request.POST or None)
     if request.method == "POST":
         if too_many(request, f"volunteer-project:{project.pk}"):
             return render(request, "volunteers/public_project.html", {"project": project, "limited": True},
                           status=429)
         shift = project.shifts.filter(pk=parse_pk(request.POST.get("shift")) or 0).first()
         try:
-            volunteer = _identify_posted(request, form)
-            if not answered(request, form.cleaned_data.get("answer")):
+            # The question first: without it, the page would say whether a number and mobile match.
+            if not answered(request, form.cleaned_data.get("answer") if form.is_valid() else None):
                 raise ValidationError(_("验证答案不正确，请重新计算。"))
+            volunteer = _identify_posted(request, form)
             if shift is None:
                 raise ValidationError(_("请选择要报名的班次。"))
             services.shift_sign_up(shift=shift, volunteer=volunteer, request=request)
@@ -561,7 +565,6 @@ def public_project(request, token):
         except PermissionDenied:
             return render(request, "volunteers/public_project.html", {"project": project}, status=403)
         else:
-            _remember(request, volunteer)
             messages.success(request, _("报名成功，等待组织者确认。可在“我的志愿服务”查看。"))
             return redirect("volunteers_public:project", token)
     return render(request, "volunteers/public_project.html", {
@@ -579,19 +582,25 @@ def _station_key(station) -> str:
 def public_shift(request, token):
     """The shift's QR code at the place: the first scan checks in, the next checks out."""
     shift = selectors.public_shift(token=token)
-    me = _me(request)
-    form = IdentifyForm(request.POST or None, initial={"number": me.number if me else ""})
+    form = IdentifyForm(request.POST or None)
     entry = None
     if request.method == "POST":
-        if too_many(request, f"volunteer-shift:{shift.pk}", per_hour=CROWD_POSTS_PER_HOUR):
+        number = (request.POST.get("number") or "").strip().upper()[:12]
+        # A hall on one address gets a crowd's allowance; one volunteer number gets a person's,
+        # so nobody can try mobile after mobile against it.
+        if (too_many(request, f"volunteer-shift:{shift.pk}", per_hour=CROWD_POSTS_PER_HOUR)
+                or too_many(request, f"volunteer-number:{number}")):
             return render(request, "volunteers/public_shift.html", {"shift": shift, "limited": True}, status=429)
         try:
-            volunteer = _identify_posted(request, form)
+            volunteer = services.identify(number=number, mobile=request.POST.get("mobile", "")) if form.is_valid() \
+                else None
+            if volunteer is None or not volunteer.registrations.filter(shift=shift).exclude(
+                    status=Registration.Status.CANCELLED).exists():
+                # One answer for a wrong pair and for someone not on this shift: nothing to learn here.
+                raise ValidationError(_("志愿者编号与手机号不匹配，或没有报名这个班次。"))
             entry = services.check_in_or_out(shift=shift, volunteer=volunteer, request=request)
         except ValidationError as exc:
             _error(request, exc)
-        else:
-            _remember(request, volunteer)
     return render(request, "volunteers/public_shift.html", {"shift": shift, "form": form, "entry": entry})
 
 
@@ -613,6 +622,7 @@ def public_me(request):
         except ValidationError as exc:
             _error(request, exc)
         else:
+            request.session.cycle_key()  # a new session for the identified volunteer
             _remember(request, volunteer)
             return redirect("volunteers_public:me")
     context = {"me": me, "form": form}
@@ -626,3 +636,15 @@ def public_me(request):
             "upcoming": me.registrations.filter(shift__ends_at__gt=timezone.now()).exclude(
                 status=Registration.Status.CANCELLED).select_related("shift__project").order_by("shift__starts_at")})
     return render(request, "volunteers/public_me.html", context)
+
+
+@public
+def public_my_proof(request, pk):
+    """One of the identified volunteer's own proofs, as the station issued it."""
+    me = _me(request)
+    proof = me.proofs.filter(pk=pk).first() if me else None
+    if proof is None:
+        raise Http404
+    audit.record(AuditEntry.Action.VIEWED, request=request, obj=me, object_type="volunteers.proof",
+                 detail={"proof": proof.number, "by": "volunteer"})
+    return proof_pdf.response(proof)
