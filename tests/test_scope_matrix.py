@@ -376,6 +376,8 @@ class Place:
             sorted(Activity.objects.filter(station=self.station).values_list("pk", "title", "status", "summary")),
             sorted(Registration.objects.filter(activity__station=self.station).values_list("pk", "status")),
             SignIn.objects.filter(activity__station=self.station).count(),
+            sorted(Activity.needs.through.objects.filter(activity__station=self.station).values_list("need_id",
+                                                                                                    flat=True)),
             sorted(PortalRequest.objects.filter(station=self.station).values_list("pk", "status", "reply")),
             sorted(Deliberation.objects.filter(station=self.station).values_list(
                 "pk", "title", "community_id", "status", "reply", "public")),
@@ -659,6 +661,8 @@ MATRIX: dict[str, Route] = {
     "core:attachment_delete": Route(lambda p: {"pk": p.attachment().pk}, ("POST",), lambda p: {},
                                     through=Action.ACTIVITY_MANAGE),
     "activities:photos": Route(lambda p: {"pk": p.activity().pk}, ("POST",), lambda p: {"photos": photo()}),
+    "activities:needs": Route(lambda p: {"pk": p.activity().pk}, ("POST",), lambda p: {"need": p.need.pk,
+                                                                                      "action": "link"}),
     "casework:blank_form": Route(lambda p: {"form": "intake"}, shared=True),  # a blank form is nobody's
     "casework:policy": Route(lambda p: {"station_pk": p.station.pk}, ("GET", "POST"),
                              lambda p: {"approve_plan": "on"}),

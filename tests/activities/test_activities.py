@@ -186,3 +186,69 @@ def test_the_station_page_lists_its_public_activities_and_cannot_be_guessed(net,
     assert client.get(f"/p/s/{net.station_a.pk}/").status_code == 404
     qr = login(people["worker"]).get(f"/activities/stations/{net.station_a.pk}/qr/")
     assert qr.status_code == 200 and key in qr.content.decode()
+
+
+def test_needs_taken_up_by_an_activity_are_met_when_it_closes(net, people, login):
+    from tests.people import factories as people_factories
+    from wushe.people import services as people_services
+    from wushe.people.models import Need
+
+    resident = people_factories.resident("孙阿姨", station=net.station_a, community=net.community_a1,
+                                         actor=people["worker"])
+    need = people_services.need_create(actor=people["worker"], data={
+        "resident": resident, "category": "comfort", "description": "独居，想多和人说说话", "source": "visit"})
+    other = people_services.need_create(actor=people["worker"], data={
+        "resident": resident, "category": "care", "description": "助餐", "source": "visit"})
+    activity = _activity(net, people)
+    client = login(people["worker"])
+    page = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert "独居，想多和人说说话" in page  # offered to take up
+    client.post(f"/activities/{activity.pk}/needs/", {"need": need.pk, "action": "link"})
+    client.post(f"/activities/{activity.pk}/needs/", {"need": other.pk, "action": "link"})
+    assert Need.objects.get(pk=need.pk).status == "in_service"
+    with pytest.raises(ValidationError, match="只能选择"):
+        services.activity_close(actor=people["worker"], activity=activity, summary="顺利", indirect_reach=0,
+                                indirect_basis="", needs_met=[people_services.need_create(
+                                    actor=people["worker"], data={"resident": resident, "category": "legal",
+                                                                  "description": "咨询", "source": "visit"})])
+    client.post(f"/activities/{activity.pk}/close/", {"summary": "老人们很开心", "indirect_reach": "0",
+                                                       "needs_met": [need.pk]})
+    need.refresh_from_db()
+    assert need.status == "met" and "社区活动" in need.close_reason and activity.title in need.close_reason
+    assert Need.objects.get(pk=other.pk).status == "in_service"  # not ticked: still in service
+    assert login(people["worker_b"]).post(f"/activities/{activity.pk}/needs/", {"need": other.pk}).status_code == 404
+
+
+def test_only_those_who_signed_in_give_feedback_once(net, people, client, login):
+    from django.core import signing
+
+    from wushe.activities.models import Feedback
+
+    activity = _activity(net, people, starts_in=-datetime.timedelta(minutes=30))
+    number = mobile()
+    services.sign_in(activity=activity, name="甲", mobile=number, actor=people["worker"])
+    answer = {"answer": "7", "challenge": signing.dumps(7, salt="public-form-question")}
+    stranger = client.post(f"/p/a/{activity.token}/", {"form": "feedback", "mobile": mobile(), "rating": "5",
+                                                        **answer}).content.decode()
+    assert "只有签到参加" in stranger and not Feedback.objects.exists()
+    done = client.post(f"/p/a/{activity.token}/", {"form": "feedback", "mobile": number, "rating": "4",
+                                                    "comment": "希望多办几次", **answer}).content.decode()
+    assert "感谢您的反馈" in done
+    again = client.post(f"/p/a/{activity.token}/", {"form": "feedback", "mobile": number, "rating": "1",
+                                                     **answer}).content.decode()
+    assert "已经反馈过" in again and Feedback.objects.get().rating == 4
+    assert selectors.feedback_summary(activity) == {"count": 1, "average": 4.0, "satisfied": 100}
+    assert "希望多办几次" in login(people["worker"]).get(f"/activities/{activity.pk}/").content.decode()
+    assert "希望多办几次" not in client.get(f"/p/a/{activity.token}/").content.decode()  # not shown publicly
+
+
+def test_each_community_has_its_own_code_opening_the_station_page_for_it(net, people, client, login):
+    key = selectors.station_page_key(net.station_a)
+    qr = login(people["worker"]).get(f"/activities/stations/{net.station_a.pk}/qr/").content.decode()
+    assert f"?c={net.community_a1.code}" in qr and net.community_a1.short_name in qr
+    page = client.get(f"/p/s/{key}/?c={net.community_a1.code}").content.decode()
+    assert net.community_a1.short_name in page and f"?community={net.community_a1.code}" in page
+    request_form = client.get(f"/p/s/{key}/request/?community={net.community_a1.code}").content.decode()
+    assert f'value="{net.community_a1.code}" selected' in request_form
+    elsewhere = client.get(f"/p/s/{key}/?c={net.community_b1.code}").content.decode()  # not this station's
+    assert net.community_b1.short_name not in elsewhere

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wushe.activities.models import Activity
+from wushe.activities.models import Activity, Feedback
 from wushe.core.forms import PhotosField
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,6 +42,26 @@ class CloseForm(forms.Form):
     indirect_reach = forms.IntegerField(label=_("间接惠及人数（估算）"), min_value=0, initial=0)
     indirect_basis = forms.CharField(label=_("估算依据"), max_length=200, required=False,
                                      help_text=_("如：参与者家庭人数合计、宣传覆盖楼栋户数等"))
+    needs_met = forms.ModelMultipleChoiceField(label=_("本次活动满足的需求"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               help_text=_("勾选的需求将标记为“已满足”。"))
+
+    def __init__(self, *args, needs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs_met"].queryset = needs
+        self.fields["needs_met"].label_from_instance = lambda n: (
+            f"{n.resident.name if n.resident_id else n.community.short_name} · {n}")
+        if not needs.exists():
+            del self.fields["needs_met"]
+
+
+class FeedbackForm(forms.Form):
+    mobile = forms.CharField(label=_("签到时的手机号"), max_length=20)
+    rating = forms.TypedChoiceField(label=_("满意度"), coerce=int, choices=Feedback.Rating.choices,
+                                    widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见和建议（可选）"), max_length=300, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.IntegerField(label=_("验证"))
 
 
 class PhotosForm(forms.Form):

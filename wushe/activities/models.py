@@ -63,6 +63,7 @@ class Activity(models.Model):
     indirect_reach = models.PositiveIntegerField(_("间接惠及人数（估算）"), default=0)
     indirect_basis = models.CharField(_("估算依据"), max_length=200, blank=True)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    needs = models.ManyToManyField("people.Need", verbose_name=_("对接的需求"), blank=True, related_name="activities")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -145,3 +146,29 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.mobile_masked}"
+
+
+class Feedback(models.Model):
+    """活动反馈: one per person who signed in, given on the phone page after taking part."""
+
+    class Rating(models.IntegerChoices):
+        VERY_POOR = 1, _("很不满意")
+        POOR = 2, _("不满意")
+        FAIR = 3, _("一般")
+        GOOD = 4, _("满意")
+        VERY_GOOD = 5, _("非常满意")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="feedback")
+    sign_in = models.OneToOneField(SignIn, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("满意度"), choices=Rating.choices)
+    comment = models.CharField(_("意见和建议"), max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("活动反馈")
+        verbose_name_plural = _("活动反馈")
+        ordering = ["-at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.rating}"

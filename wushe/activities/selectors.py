@@ -1,7 +1,7 @@
 """Reads of community activities, scoped by ``activity.manage`` on the hosting station."""
 
 from django.core import signing
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from wushe.accounts.roles import Action
@@ -81,3 +81,35 @@ def public_upcoming(*, station) -> QuerySet[Activity]:
 
     return (Activity.objects.filter(station=station, public=True, status=Activity.Status.OPEN,
                                     ends_at__gte=timezone.now()).select_related("room").order_by("starts_at"))
+
+
+def need_candidates(*, user, activity: Activity):
+    """Needs the activity could take up: still open, in its station's communities, readable
+    by the user (``person.view``), not already linked."""
+    from wushe.people.selectors import need_list
+
+    from wushe.core.divisions import within
+
+    return (need_list(user=user).filter(within("community_id", activity.station.division.prefix),
+                                        status__in=["open", "matched", "in_service"])
+            .exclude(pk__in=activity.needs.values("pk")).order_by("-raised_on", "-id"))
+
+
+def feedback_summary(activity: Activity) -> dict:
+    """满意度: how many gave feedback, the average rating, and the share satisfied (4 or 5)."""
+    found = activity.feedback.aggregate(n=Count("id"), avg=Avg("rating"), happy=Count("id", filter=Q(rating__gte=4)))
+    return {"count": found["n"], "average": round(found["avg"], 1) if found["avg"] else None,
+            "satisfied": round(100 * found["happy"] / found["n"]) if found["n"] else None}
+
+
+def station_communities(*, station):
+    """The communities and villages (社区/村) a station serves."""
+    from wushe.core.divisions import Level, within
+    from wushe.core.models import Division
+
+    return Division.objects.filter(within("code", station.division.prefix), level=Level.VILLAGE).order_by("code")
+
+
+def station_community(*, station, code: str):
+    """One of the station's communities by its code (from a community's QR code), else None."""
+    return station_communities(station=station).filter(code=code).first() if code.isdigit() else None

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import check
-from wushe.activities.models import Activity, Registration, SignIn
+from wushe.activities.models import Activity, Feedback, Registration, SignIn
 from wushe.core import audit
 from wushe.core.attachments import attach
 from wushe.core.models import AuditEntry
 from wushe.core.pii import lookup_hash, normalize_mobile
 from wushe.core.services import room_book
+from wushe.people.models import Need
+from wushe.people.services import need_transition
 
 SIGN_IN_OPENS = datetime.timedelta(hours=1)  # the QR code signs people in from an hour before
 
@@ -179,17 +181,76 @@ def sign_in(*, activity: Activity, name: str, mobile: str, actor=None, request=N
 
 
 def activity_close(*, actor, activity: Activity, summary: str, indirect_reach: int, indirect_basis: str,
-                   request=None) -> Activity:
+                   needs_met=(), request=None) -> Activity:
+    """结束并总结; ``needs_met`` (some of the activity's linked needs) are met by it."""
     check(actor, Action.ACTIVITY_MANAGE, activity)
     if not summary.strip():
         raise ValidationError({"summary": _("请填写活动总结。")})
     if indirect_reach and not indirect_basis.strip():
         raise ValidationError({"indirect_basis": _("填写间接惠及人数时请说明估算依据。")})
+    linked = set(activity.needs.values_list("pk", flat=True))
+    if any(n.pk not in linked for n in needs_met):
+        raise ValidationError({"needs_met": _("只能选择本活动对接的需求。")})
     activity.summary, activity.status = summary.strip(), Activity.Status.DONE
     activity.indirect_reach, activity.indirect_basis = indirect_reach, indirect_basis.strip()
-    activity.save(update_fields=["summary", "status", "indirect_reach", "indirect_basis"])
-    audit.record(AuditEntry.Action.CLOSED, request=request, actor=actor, obj=activity)
+    with transaction.atomic():
+        activity.save(update_fields=["summary", "status", "indirect_reach", "indirect_basis"])
+        for need in needs_met:
+            if need.status == Need.Status.MATCHED:
+                need_transition(actor=actor, need=need, status=Need.Status.IN_SERVICE, request=request)
+            if need.status == Need.Status.IN_SERVICE:
+                need_transition(actor=actor, need=need, status=Need.Status.MET, request=request,
+                                reason=_("通过社区活动“%(t)s”满足") % {"t": activity.title})
+        audit.record(AuditEntry.Action.CLOSED, request=request, actor=actor, obj=activity,
+                     detail={"needs_met": [n.pk for n in needs_met]})
     return activity
+
+
+def need_link(*, actor, activity: Activity, need: Need, link: bool = True, request=None) -> None:
+    """对接需求: an activity takes up a need of its station's communities (the need is then
+    in service), or lets go of one it has not met."""
+    check(actor, Action.ACTIVITY_MANAGE, activity)
+    check(actor, Action.PERSON_VIEW, need)
+    if not need.community_id.startswith(activity.station.division.prefix):
+        raise ValidationError(_("该需求不在主办站点的服务范围内。"))
+    with transaction.atomic():
+        if link:
+            if not need.is_open:
+                raise ValidationError(_("该需求已满足或已关闭。"))
+            activity.needs.add(need)
+            if need.status in (Need.Status.OPEN, Need.Status.MATCHED):
+                need_transition(actor=actor, need=need, status=Need.Status.IN_SERVICE, request=request)
+        else:
+            if need.status == Need.Status.MET and activity.needs.filter(pk=need.pk).exists():
+                raise ValidationError(_("该需求已由本活动满足，不能取消对接。"))
+            activity.needs.remove(need)
+        audit.record(AuditEntry.Action.CHANGED, request=request, actor=actor, obj=activity,
+                     detail={"need": need.pk, "linked": link})
+
+
+FEEDBACK_DAYS = 14  # how long after an activity its participants may still give feedback
+
+
+def feedback_give(*, activity: Activity, mobile: str, rating: int, comment: str = "", request=None) -> Feedback:
+    """活动反馈 from the phone page: only someone who signed in, once."""
+    try:
+        mobile = normalize_mobile(mobile or "")
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages[0]}) from exc
+    if rating not in Feedback.Rating.values:
+        raise ValidationError({"rating": _("请选择满意度。")})
+    now = timezone.now()
+    if not activity.starts_at <= now <= activity.ends_at + datetime.timedelta(days=FEEDBACK_DAYS):
+        raise ValidationError(_("活动开始后%(n)s天内可以反馈。") % {"n": FEEDBACK_DAYS})
+    record = activity.sign_ins.filter(mobile_hash=lookup_hash("mobile", mobile)).first()
+    if record is None:
+        raise ValidationError({"mobile": _("只有签到参加了本次活动的居民可以反馈，请用签到时的手机号。")})
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(activity=activity, sign_in=record, rating=rating,
+                                           comment=(comment or "").strip()[:300])
+    except IntegrityError as exc:
+        raise ValidationError(_("您已经反馈过了，谢谢！")) from exc
 
 
 

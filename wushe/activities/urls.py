@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/registrations/<int:registration_pk>/", views.registration_action, name="registration"),
     path("<int:pk>/close/", views.activity_close, name="close"),
     path("<int:pk>/photos/", views.activity_photos, name="photos"),
+    path("<int:pk>/needs/", views.activity_needs, name="needs"),
     path("stations/<int:station_pk>/qr/", views.station_qr, name="station_qr"),
 ]
 

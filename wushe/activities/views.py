@@ -1,6 +1,8 @@
 """Pages of community activities: the station's (plan, registrations, check-in, QR code,
 summary) and the public phone pages behind the QR code (sign up, sign in)."""
 
+import datetime
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,14 @@ from django.views.decorators.http import require_POST
 
 from wushe.accounts.roles import Action
 from wushe.activities import selectors, services
-from wushe.activities.forms import ActivityForm, CloseForm, PersonForm, PhotosForm, PublicSignUpForm
+from wushe.activities.forms import (
+    ActivityForm,
+    CloseForm,
+    FeedbackForm,
+    PersonForm,
+    PhotosForm,
+    PublicSignUpForm,
+)
 from wushe.activities.models import Activity, Registration
 from wushe.core.access import public, requires
 from wushe.core.attachments import attachments_of
@@ -22,6 +31,7 @@ from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
 from wushe.core.views import form_errors_from, form_step, parse_pk
+from wushe.people.selectors import need_get
 
 
 @requires(Action.ACTIVITY_MANAGE)
@@ -85,6 +95,10 @@ def activity_detail(request, pk):
         "qr": segno.make(public_url, error="m").svg_inline(scale=4),
         "person_form": PersonForm(), "totals": selectors.activity_totals(Activity.objects.filter(pk=activity.pk)),
         "photos": attachments_of(activity),
+        "needs": activity.needs.select_related("resident", "community"),
+        "need_candidates": selectors.need_candidates(user=request.user, activity=activity)[:200],
+        "feedback": selectors.feedback_summary(activity),
+        "comments": activity.feedback.exclude(comment="")[:50],
     })
 
 
@@ -170,9 +184,27 @@ def activity_photos(request, pk):
 
 
 @requires(Action.ACTIVITY_MANAGE)
+@require_POST
+def activity_needs(request, pk):
+    """对接需求: link a need to the activity, or let go of one."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    need = need_get(user=request.user, pk=parse_pk(request.POST.get("need")) or 0)
+    link = request.POST.get("action") != "unlink"
+    try:
+        services.need_link(actor=request.user, activity=activity, need=need, link=link, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已对接需求，需求转为“服务中”。") if link else _("已取消对接。"))
+    return redirect(f"{activity.get_absolute_url()}#needs")
+
+
+@requires(Action.ACTIVITY_MANAGE)
 def activity_close(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
-    return form_step(request, obj=activity, form=CloseForm(request.POST or None),
+    open_needs = activity.needs.filter(status__in=["open", "matched", "in_service"]).select_related(
+        "resident", "community")
+    return form_step(request, obj=activity, form=CloseForm(request.POST or None, needs=open_needs),
                      save=lambda f: services.activity_close(actor=request.user, activity=activity, request=request,
                                                             **f.cleaned_data),
                      done=_("活动已结束，总结已保存。"), title=_("活动总结"), subtitle=activity.title)
@@ -184,16 +216,28 @@ def activity_close(request, pk):
 def public_activity(request, token):
     activity = selectors.public_activity(token=token)
     signup = PublicSignUpForm(request.POST or None) if request.POST.get("form") == "signup" else PublicSignUpForm()
+    feedback = FeedbackForm(request.POST or None) if request.POST.get("form") == "feedback" else FeedbackForm()
     sign_in_form = PersonForm(request.POST or None) if request.POST.get("form") == "signin" else PersonForm()
     result = None
     if request.method == "POST":
-        signing_in = request.POST.get("form") == "signin"
-        if (too_many(request, f"activity-sign-in:{activity.pk}", per_hour=CROWD_POSTS_PER_HOUR) if signing_in
-                else too_many(request, f"activity:{activity.pk}")):
+        # Signing in and giving feedback happen in the hall, many on one address: a crowd's allowance.
+        crowd = request.POST.get("form") in ("signin", "feedback")
+        if (too_many(request, f"activity-{request.POST.get('form')}:{activity.pk}", per_hour=CROWD_POSTS_PER_HOUR)
+                if crowd else too_many(request, f"activity:{activity.pk}")):
             return render(request, "activities/public_activity.html", {
                 "activity": activity, "limited": True}, status=429)
         try:
-            if request.POST.get("form") == "signin":
+            if request.POST.get("form") == "feedback":
+                if not feedback.is_valid():
+                    raise ValidationError(_("请填写手机号并选择满意度。"))
+                if not answered(request, feedback.cleaned_data["answer"]):
+                    feedback.add_error("answer", _("验证答案不正确，请重新计算。"))
+                    raise ValidationError(_("验证答案不正确。"))
+                services.feedback_give(activity=activity, request=request, mobile=feedback.cleaned_data["mobile"],
+                                       rating=feedback.cleaned_data["rating"], comment=feedback.cleaned_data["comment"])
+                result = _("感谢您的反馈！")
+                feedback = FeedbackForm()
+            elif request.POST.get("form") == "signin":
                 if not sign_in_form.is_valid():
                     raise ValidationError(_("请填写姓名和手机号。"))
                 _record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
@@ -222,6 +266,9 @@ def public_activity(request, token):
         "question": question, "challenge": challenge, "seats_left": selectors.seats_left(activity),
         "can_sign_in": activity.starts_at - services.SIGN_IN_OPENS <= now <= activity.ends_at,
         "can_sign_up": activity.status == Activity.Status.OPEN and activity.ends_at > now,
+        "feedback": feedback,
+        "can_give_feedback": activity.starts_at <= now <= activity.ends_at + datetime.timedelta(
+            days=services.FEEDBACK_DAYS) and activity.status != Activity.Status.CANCELLED,
     })
 
 
@@ -230,7 +277,8 @@ def public_station(request, key):
     """A station's page behind its QR code: who it is and what is coming up."""
     station = selectors.public_station(key=key)
     return render(request, "activities/public_station.html", {
-        "station": station, "key": key, "activities": selectors.public_upcoming(station=station)[:20]})
+        "station": station, "key": key, "activities": selectors.public_upcoming(station=station)[:20],
+        "community": selectors.station_community(station=station, code=request.GET.get("c", ""))})
 
 
 @requires(Action.ACTIVITY_MANAGE)
@@ -240,5 +288,8 @@ def station_qr(request, station_pk):
 
     station = station_get(user=request.user, pk=station_pk, action=Action.ACTIVITY_MANAGE)
     url = request.build_absolute_uri(reverse("activities_public:station", args=[selectors.station_page_key(station)]))
+    # One code per community too, for its notice board: the same page, opened for that community.
+    communities = [(c, f"{url}?c={c.code}") for c in selectors.station_communities(station=station)]
     return render(request, "activities/station_qr.html", {
-        "station": station, "qr": segno.make(url, error="m").svg_inline(scale=10), "url": url})
+        "station": station, "qr": segno.make(url, error="m").svg_inline(scale=10), "url": url,
+        "communities": [(c, segno.make(u, error="m").svg_inline(scale=4), u) for c, u in communities]})

@@ -235,7 +235,8 @@ def public_board(request, key):
 @public
 def public_propose(request, key):
     station = public_station(key=key)
-    form = ProposeForm(request.POST or None, communities=selectors.communities_of(station))
+    form = ProposeForm(request.POST or None, communities=selectors.communities_of(station),
+                       initial={"community": _code(request.GET.get("community"))})
     if request.method == "POST":
         if too_many(request, f"deliberation:{station.pk}"):
             return render(request, "deliberation/public_propose.html", {"station": station, "key": key,

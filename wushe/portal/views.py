@@ -26,7 +26,8 @@ from wushe.portal.models import Request
 def request_new(request, key):
     station = public_station(key=key)
     communities = Division.objects.filter(within("code", station.division.prefix), level=Level.VILLAGE).order_by("code")
-    form = RequestForm(request.POST or None, request.FILES or None, communities=communities)
+    form = RequestForm(request.POST or None, request.FILES or None, communities=communities,
+                       initial={"community": communities.filter(code=request.GET.get("community", "")).first()})
     if request.method == "POST":
         if too_many(request, f"request:{station.pk}"):
             return render(request, "portal/request_new.html", {"station": station, "limited": True}, status=429)
