@@ -86,9 +86,8 @@ def public_upcoming(*, station) -> QuerySet[Activity]:
 def need_candidates(*, user, activity: Activity):
     """Needs the activity could take up: still open, in its station's communities, readable
     by the user (``person.view``), not already linked."""
-    from wushe.people.selectors import need_list
-
     from wushe.core.divisions import within
+    from wushe.people.selectors import need_list
 
     return (need_list(user=user).filter(within("community_id", activity.station.division.prefix),
                                         status__in=["open", "matched", "in_service"])
