@@ -422,3 +422,12 @@ def test_a_volunteer_downloads_their_own_proof_only(net, people, client):
     client.post("/p/v/me/", {"number": v.number, "mobile": plaintext(v.mobile), **CHALLENGE})
     got = client.get(f"/p/v/me/proofs/{issued.pk}.pdf")
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+
+
+def test_a_volunteer_with_an_account_finds_their_service_from_the_home_page(net, people, login):
+    v = volunteer(people["worker"], net.station_a, name="陈静")
+    Volunteer.objects.filter(pk=v.pk).update(user=people["volunteer"])
+    client = login(people["volunteer"])
+    assert "/p/v/me/" in client.get("/").content.decode()
+    page = client.get("/p/v/me/").content.decode()
+    assert "陈静" in page and 'value="leave"' not in page

@@ -625,7 +625,8 @@ def public_me(request):
             request.session.cycle_key()  # a new session for the identified volunteer
             _remember(request, volunteer)
             return redirect("volunteers_public:me")
-    context = {"me": me, "form": form}
+    # Signed in with an account, the account is who they are; "退出" is for a phone that identified.
+    context = {"me": me, "form": form, "by_account": me is not None and request.user.is_authenticated}
     if me is None:
         context["challenge"] = _challenge(form)
     else:
