@@ -30,6 +30,11 @@ from django.utils import timezone
 from tests.casework import factories as case_factories
 from tests.factories import division, photo, station, user
 from tests.people import factories as people_factories
+from tests.scope import Route
+from tests.scope import charity as scope_charity
+from tests.scope import organizations as scope_organizations
+from tests.scope import projects as scope_projects
+from tests.scope import workforce as scope_workforce
 from tests.volunteers import factories as volunteer_factories
 from wushe.accounts.models import RoleAssignment, User
 from wushe.accounts.roles import Action, Role
@@ -126,6 +131,7 @@ class Place:
     community_activity: Activity | None = field(init=False, default=None)
     portal_request: PortalRequest | None = field(init=False, default=None)
     volunteers: dict = field(init=False, default_factory=dict)
+    extra: dict = field(init=False, default_factory=dict)  # objects built by tests/scope/* modules
     photo: Attachment | None = field(init=False, default=None)
     deliberations: dict = field(init=False, default_factory=dict)
 
@@ -397,24 +403,10 @@ class Place:
             sorted(Attachment.objects.filter(station=self.station).values_list("pk", flat=True)),
             TimeBankEntry.objects.filter(volunteer__station=self.station).count(),
             RecordEntry.objects.filter(volunteer__station=self.station).count(),
+            *(module.snapshot(self) for module in SECTIONS),
             CasePolicy.objects.filter(station=self.station).values_list(
                 "approve_assessment", "approve_plan", "approve_closure").first(),
         )
-
-
-@dataclass
-class Route:
-    kwargs: object  # Place → URL kwargs
-    methods: tuple = ("GET",)
-    data: object = None  # Place → POST body: valid, so a missing check would change something
-    api: bool = False
-    shared: bool = False  # an object of no place: visible to all who hold the action
-    own_needs: str | None = None  # a second action needed on one's own object (else 403 there)
-    action: str | None = None  # API routes: the action the operation states (403 without it)
-    public: bool = False  # a page for anyone (the QR code's phone page): tested for leaks on its own
-    # A file on a record opens only with the record: without the record's own action even a
-    # user's own (an activity's photo, for a street official) is 404, like the record itself.
-    through: str | None = None
 
 
 def _station_post(p: Place):
@@ -490,7 +482,10 @@ VOLUNTEER_ROUTES = {
                                                action=Action.VOLUNTEER_MANAGE),
 }
 
+SECTIONS = (scope_organizations, scope_charity, scope_projects, scope_workforce)
+
 MATRIX: dict[str, Route] = {
+    **{name: route for module in SECTIONS for name, route in module.ROUTES.items()},
     "core:division": Route(lambda p: {"code": p.community.code}),
     "core:station": Route(lambda p: {"pk": p.station.pk}),
     "core:station_edit": Route(lambda p: {"pk": p.station.pk}, ("GET", "POST"), _station_post),

@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "wushe.portal",
     "wushe.volunteers",
     "wushe.deliberation",
+    "wushe.organizations",
+    "wushe.charity",
+    "wushe.projects",
+    "wushe.workforce",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from wushe.activities import urls as activity_urls
 from wushe.api.urls import api
 from wushe.core.access import public
 from wushe.core.views import healthz
+from wushe.charity import urls as charity_urls
 from wushe.deliberation import urls as deliberation_urls
 from wushe.portal import urls as portal_urls
 from wushe.volunteers import urls as volunteer_urls
@@ -26,5 +27,10 @@ urlpatterns = [
     path("requests/", include("wushe.portal.urls")),
     path("volunteers/", include("wushe.volunteers.urls")),
     path("deliberation/", include("wushe.deliberation.urls")),
+    path("organizations/", include("wushe.organizations.urls")),
+    path("charity/", include("wushe.charity.urls")),
+    path("p/", include((charity_urls.public_urlpatterns, "charity_public"))),
+    path("projects/", include("wushe.projects.urls")),
+    path("workforce/", include("wushe.workforce.urls")),
     path("", include("wushe.core.urls")),
 ]

@@ -46,12 +46,20 @@ class Action(models.TextChoices):
     ACTIVITY_MANAGE = "activity.manage", _("组织社区活动")
     VOLUNTEER_MANAGE = "volunteer.manage", _("管理志愿者与志愿服务")
     DELIBERATION_MANAGE = "deliberation.manage", _("组织居民议事")
+    ORG_MANAGE = "organization.manage", _("社区社会组织备案与孵化")
+    CHARITY_MANAGE = "charity.manage", _("慈善资源与社区基金")
+    FUND_APPROVE = "fund.approve", _("审批社区基金支出")
+    PROJECT_MANAGE = "project.manage", _("服务项目管理与评估")
+    WORKFORCE_MANAGE = "workforce.manage", _("社工人才队伍与培训")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
 _MANAGER = _STAFF_VIEW | {
     Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
 }
+# The other three 社 as a street or district oversees them: organizations filed and incubated,
+# charity resources and funds, service projects bought and evaluated, the workforce and its training.
+_FIVE_SOCIETIES = {Action.ORG_MANAGE, Action.CHARITY_MANAGE, Action.PROJECT_MANAGE, Action.WORKFORCE_MANAGE}
 
 # The station's social work (个案, 小组, 督导, 社区活动, 志愿服务, 居民议事): its social workers.
 _METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE, Action.VOLUNTEER_MANAGE,
@@ -62,10 +70,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SECADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.ROLE_MANAGE}),
     Role.AUDITOR: frozenset({Action.AUDIT_VIEW, Action.USER_VIEW}),
     # A district official sees aggregates everywhere below, personal files nowhere.
-    Role.CIVIL: frozenset(_MANAGER | {Action.STATION_CREATE}),
-    Role.STREET: frozenset(_MANAGER | {Action.STATION_CREATE, Action.PERSON_VIEW}),
-    Role.HEAD: frozenset(_MANAGER | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
-    Role.WORKER: frozenset(_STAFF_VIEW | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
+    Role.CIVIL: frozenset(_MANAGER | _FIVE_SOCIETIES | {Action.STATION_CREATE}),
+    Role.STREET: frozenset(_MANAGER | _FIVE_SOCIETIES | {Action.STATION_CREATE, Action.PERSON_VIEW,
+                                                          Action.FUND_APPROVE}),
+    # A station runs its incubation, resources and projects; its head approves fund spending.
+    Role.HEAD: frozenset(_MANAGER | _METHODS | _FIVE_SOCIETIES | {Action.PERSON_VIEW, Action.PERSON_REVEAL,
+                                                                  Action.FUND_APPROVE}),
+    Role.WORKER: frozenset(_STAFF_VIEW | _METHODS | {Action.ORG_MANAGE, Action.CHARITY_MANAGE, Action.PROJECT_MANAGE}
+                           | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
     Role.SUPERVISOR: frozenset(_STAFF_VIEW | _METHODS | {Action.PERSON_VIEW, Action.PERSON_REVEAL}),
     Role.ORG_LEAD: frozenset(_STAFF_VIEW),
     Role.VOLUNTEER: frozenset(),
