@@ -3,9 +3,9 @@ from django.views.i18n import set_language
 
 from wushe.activities import urls as activity_urls
 from wushe.api.urls import api
+from wushe.charity import urls as charity_urls
 from wushe.core.access import public
 from wushe.core.views import healthz
-from wushe.charity import urls as charity_urls
 from wushe.deliberation import urls as deliberation_urls
 from wushe.portal import urls as portal_urls
 from wushe.volunteers import urls as volunteer_urls
