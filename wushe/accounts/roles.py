@@ -49,7 +49,8 @@ class Action(models.TextChoices):
     ORG_MANAGE = "organization.manage", _("社区社会组织备案与孵化")
     CHARITY_MANAGE = "charity.manage", _("慈善资源与社区基金")
     FUND_APPROVE = "fund.approve", _("审批社区基金支出")
-    PROJECT_MANAGE = "project.manage", _("服务项目管理与评估")
+    PROJECT_MANAGE = "project.manage", _("服务项目的执行与关联记录")
+    PROJECT_FUND = "project.fund", _("服务项目立项、指标与评估")
     WORKFORCE_MANAGE = "workforce.manage", _("社工人才队伍与培训")
 
 
@@ -70,9 +71,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SECADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.ROLE_MANAGE}),
     Role.AUDITOR: frozenset({Action.AUDIT_VIEW, Action.USER_VIEW}),
     # A district official sees aggregates everywhere below, personal files nowhere.
-    Role.CIVIL: frozenset(_MANAGER | _FIVE_SOCIETIES | {Action.STATION_CREATE}),
+    # The buyer of services (a street, a district) sets a project up and evaluates it; the
+    # stations carrying it out do not mark their own work.
+    Role.CIVIL: frozenset(_MANAGER | _FIVE_SOCIETIES | {Action.STATION_CREATE, Action.PROJECT_FUND}),
     Role.STREET: frozenset(_MANAGER | _FIVE_SOCIETIES | {Action.STATION_CREATE, Action.PERSON_VIEW,
-                                                          Action.FUND_APPROVE}),
+                                                          Action.FUND_APPROVE, Action.PROJECT_FUND}),
     # A station runs its incubation, resources and projects; its head approves fund spending.
     Role.HEAD: frozenset(_MANAGER | _METHODS | _FIVE_SOCIETIES | {Action.PERSON_VIEW, Action.PERSON_REVEAL,
                                                                   Action.FUND_APPROVE}),

@@ -144,3 +144,6 @@ api.add_router("", deliberation_router)
 from wushe.api.volunteers import router as volunteers_router  # noqa: E402
 
 api.add_router("", volunteers_router)
+from wushe.api.projects import router as projects_router  # noqa: E402
+
+api.add_router("", projects_router)

@@ -31,6 +31,7 @@ READERS = {
     "activities.activity": "wushe.activities.selectors.activity_get",
     "people.visit": "wushe.people.selectors.visit_get",
     "portal.request": "wushe.portal.selectors.request_get",
+    "projects.serviceproject": "wushe.projects.selectors.project_get",
 }
 
 

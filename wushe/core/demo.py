@@ -132,6 +132,9 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.deliberation.demo import seed as seed_deliberation
 
     seed_deliberation(seed_value=seed_value)
+    from wushe.projects.demo import seed as seed_projects
+
+    seed_projects(seed_value=seed_value)
     _analyze()
     return report
 
