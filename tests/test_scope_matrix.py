@@ -32,6 +32,7 @@ from tests.factories import division, photo, station, user
 from tests.people import factories as people_factories
 from tests.scope import Route
 from tests.scope import charity as scope_charity
+from tests.scope import operations as scope_operations
 from tests.scope import organizations as scope_organizations
 from tests.scope import projects as scope_projects
 from tests.scope import workforce as scope_workforce
@@ -482,7 +483,7 @@ VOLUNTEER_ROUTES = {
                                                action=Action.VOLUNTEER_MANAGE),
 }
 
-SECTIONS = (scope_organizations, scope_charity, scope_projects, scope_workforce)
+SECTIONS = (scope_organizations, scope_charity, scope_projects, scope_workforce, scope_operations)
 
 MATRIX: dict[str, Route] = {
     **{name: route for module in SECTIONS for name, route in module.ROUTES.items()},

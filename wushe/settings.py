@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "wushe.charity",
     "wushe.projects",
     "wushe.workforce",
+    "wushe.operations",
 ]
 
 MIDDLEWARE = [

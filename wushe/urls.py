@@ -32,5 +32,6 @@ urlpatterns = [
     path("p/", include((charity_urls.public_urlpatterns, "charity_public"))),
     path("projects/", include("wushe.projects.urls")),
     path("workforce/", include("wushe.workforce.urls")),
+    path("operations/", include("wushe.operations.urls")),
     path("", include("wushe.core.urls")),
 ]

@@ -52,6 +52,7 @@ class Action(models.TextChoices):
     PROJECT_MANAGE = "project.manage", _("服务项目的执行与关联记录")
     PROJECT_FUND = "project.fund", _("服务项目立项、指标与评估")
     WORKFORCE_MANAGE = "workforce.manage", _("社工人才队伍与培训")
+    STATION_PLAN = "station.plan", _("站点工作计划与制度")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
@@ -64,7 +65,7 @@ _FIVE_SOCIETIES = {Action.ORG_MANAGE, Action.CHARITY_MANAGE, Action.PROJECT_MANA
 
 # The station's social work (个案, 小组, 督导, 社区活动, 志愿服务, 居民议事): its social workers.
 _METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE, Action.VOLUNTEER_MANAGE,
-            Action.DELIBERATION_MANAGE}
+            Action.DELIBERATION_MANAGE, Action.STATION_PLAN}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),

@@ -22,6 +22,7 @@ MENU = [
     (_("志愿服务"), "volunteers:volunteers", "heart", Action.VOLUNTEER_MANAGE),
     (_("居民议事"), "deliberation:topics", "chat-square-text", Action.DELIBERATION_MANAGE),
     (_("服务项目"), "projects:projects", "clipboard-data", Action.PROJECT_MANAGE),
+    (_("站点运营"), "operations:plans", "kanban", Action.STATION_PLAN),
     (_("社工机构"), "core:agencies", "briefcase", Action.NETWORK_VIEW),
     (_("账号与角色"), "accounts:users", "people", Action.USER_VIEW),
     (_("审计日志"), "core:audit", "journal-text", Action.AUDIT_VIEW),

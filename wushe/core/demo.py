@@ -135,6 +135,9 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.projects.demo import seed as seed_projects
 
     seed_projects(seed_value=seed_value)
+    from wushe.operations.demo import seed as seed_operations
+
+    seed_operations(seed_value=seed_value)
     _analyze()
     return report
 
