@@ -72,7 +72,7 @@ def test_public_pages_are_exactly_these():
                       "activities_public:station", "portal_public:request_new", "portal_public:track",
                       "deliberation_public:board", "deliberation_public:propose", "volunteers_public:station",
                       "volunteers_public:project", "volunteers_public:shift", "volunteers_public:me",
-                      "volunteers_public:my_proof"}
+                      "volunteers_public:my_proof", "charity_public:fund"}
 
 
 @pytest.mark.django_db

@@ -120,3 +120,15 @@ def test_visit_photos_are_saved_with_the_visit_and_shown_on_the_file(net, people
     stored = attachments_of(visit).get()
     assert f"/attachments/{stored.pk}/" in client.get(f"/people/{resident.pk}/").content.decode()
     assert login(people["worker_b"]).get(f"/attachments/{stored.pk}/").status_code == 404
+
+
+def test_a_closed_records_files_stay(net, people, login):
+    activity = _activity(net, people)
+    stored = activity_services.activity_photos_add(actor=people["worker"], activity=activity,
+                                                   photos=prepare([photo()]))[0]
+    from wushe.activities.models import Activity
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Activity, "attachments_locked", True, raising=False)
+        page = login(people["worker"]).post(f"/attachments/{stored.pk}/delete/", follow=True).content.decode()
+    assert "不能删除" in page and Attachment.objects.filter(pk=stored.pk).exists()

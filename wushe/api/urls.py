@@ -147,3 +147,12 @@ api.add_router("", volunteers_router)
 from wushe.api.projects import router as projects_router  # noqa: E402
 
 api.add_router("", projects_router)
+from wushe.api.organizations import router as organizations_router  # noqa: E402
+
+api.add_router("", organizations_router)
+from wushe.api.workforce import router as workforce_router  # noqa: E402
+
+api.add_router("", workforce_router)
+from wushe.api.charity import router as charity_router  # noqa: E402
+
+api.add_router("", charity_router)

@@ -29,7 +29,9 @@ _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Who may open a record's attachments: the record's own selector (404 outside scope).
 READERS = {
     "activities.activity": "wushe.activities.selectors.activity_get",
+    "charity.fundentry": "wushe.charity.selectors.entry_get",
     "people.visit": "wushe.people.selectors.visit_get",
+    "organizations.organization": "wushe.organizations.selectors.organization_get",
     "portal.request": "wushe.portal.selectors.request_get",
     "projects.serviceproject": "wushe.projects.selectors.project_get",
 }
@@ -108,8 +110,12 @@ def attach(*, record, station, prepared, actor=None, request=None) -> list[Attac
     return saved
 
 
-def detach(*, actor, attachment: Attachment, request=None) -> None:
-    """Remove one attachment; the caller has checked the record may be changed."""
+def detach(*, actor, attachment: Attachment, record=None, request=None) -> None:
+    """Remove one attachment; the caller has checked the record may be changed. A record that
+    is closed for good (an archived project, a dissolved organization, an approved payment)
+    says so with ``attachments_locked``, and its files then stay as they are."""
+    if record is not None and getattr(record, "attachments_locked", False):
+        raise ValidationError(_("该记录已归档或办结，附件不能删除。"))
     record_label = f"{attachment.content_type.app_label}.{attachment.content_type.model}"
     with transaction.atomic():
         attachment.delete()

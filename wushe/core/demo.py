@@ -135,9 +135,18 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     from wushe.projects.demo import seed as seed_projects
 
     seed_projects(seed_value=seed_value)
+    from wushe.organizations.demo import seed as seed_organizations
+
+    seed_organizations(seed_value=seed_value)
+    from wushe.workforce.demo import seed as seed_workforce
+
+    seed_workforce(seed_value=seed_value)
     from wushe.operations.demo import seed as seed_operations
 
     seed_operations(seed_value=seed_value)
+    from wushe.charity.demo import seed as seed_charity
+
+    seed_charity(seed_value=seed_value)
     _analyze()
     return report
 

@@ -325,8 +325,12 @@ def attachment_delete(request, pk):
     from wushe.core.attachments import detach
 
     attachment, record = _attachment(request, pk)
-    detach(actor=request.user, attachment=attachment, request=request)
-    messages.success(request, _("已删除附件“%(n)s”。") % {"n": attachment.name})
+    try:
+        detach(actor=request.user, attachment=attachment, record=record, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已删除附件“%(n)s”。") % {"n": attachment.name})
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

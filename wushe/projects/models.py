@@ -74,6 +74,10 @@ class ServiceProject(models.Model):
     def archived(self) -> bool:
         return self.stage in (self.Stage.ARCHIVED, self.Stage.REJECTED)
 
+    @property
+    def attachments_locked(self) -> bool:
+        return self.archived
+
 
 class Target(models.Model):
     """An output target (产出指标) on one indicator: e.g. 社区活动场次 ≥ 25."""
