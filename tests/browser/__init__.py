@@ -1,0 +1,1 @@
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium package (make browser-deps)
