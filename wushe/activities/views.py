@@ -30,7 +30,7 @@ from wushe.core.models import Room
 from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from, form_step, parse_pk
+from wushe.core.views import form_step, parse_pk, record_form
 from wushe.people.selectors import need_get
 
 
@@ -58,19 +58,12 @@ def _activity_form(request, activity=None):
     station = activity.station if activity else (stations.filter(pk=chosen).first() if chosen else stations.first())
     form = ActivityForm(request.POST or None, instance=activity, initial={"station": station}, stations=stations,
                         rooms=Room.objects.filter(station=station, active=True))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("station", "target_tags")}
-        try:
-            saved = services.activity_save(actor=user, station=form.cleaned_data["station"], data=data,
-                                           tags=form.cleaned_data["target_tags"], activity=activity, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("活动已保存。"))
-            return redirect(saved)
-    return render(request, "core/form_page.html", {"form": form, "title": _("活动策划"),
-                                                   "cancel_url": activity.get_absolute_url() if activity
-                                                   else reverse("activities:activities")})
+    return record_form(
+        request, form=form, title=_("活动策划"), done=_("活动已保存。"),
+        save=lambda f: services.activity_save(
+            actor=user, station=f.cleaned_data["station"], tags=f.cleaned_data["target_tags"], activity=activity,
+            request=request, data={k: v for k, v in f.cleaned_data.items() if k not in ("station", "target_tags")}),
+        cancel_url=activity.get_absolute_url() if activity else reverse("activities:activities"))
 
 
 @requires(Action.ACTIVITY_MANAGE)

@@ -50,19 +50,31 @@ def parse_pk(value) -> int | None:
     return int(value) if value.isascii() and value.isdecimal() and len(value) <= 18 else None
 
 
-def form_step(request, *, obj, form, save, done: str, title: str, subtitle: str = ""):
-    """One small form on a record (a case's step, a group's session …): the service ``save``
-    checks and writes it; on success back to the record, else the form with its errors."""
+def record_form(request, *, form, save, done, title: str, cancel_url: str, subtitle: str = ""):
+    """A form that creates or changes a record: the service ``save`` checks and writes it and
+    returns the record (or where to go next); on success there, else the form with its errors.
+    ``done`` is the message, or a function of the saved record giving it."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form)
+            saved = save(form)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, done)
-            return redirect(obj)
+            messages.success(request, done(saved) if callable(done) else done)
+            return redirect(saved)
     return render(request, "core/form_page.html", {"form": form, "title": title, "subtitle": subtitle,
-                                                   "cancel_url": obj.get_absolute_url()})
+                                                   "cancel_url": cancel_url})
+
+
+def form_step(request, *, obj, form, save, done: str, title: str, subtitle: str = ""):
+    """One small form on a record (a case's step, a group's session …): back to the record."""
+
+    def save_then_back(f):
+        save(f)
+        return obj
+
+    return record_form(request, form=form, save=save_then_back, done=done, title=title, subtitle=subtitle,
+                       cancel_url=obj.get_absolute_url())
 
 
 @public

@@ -1,9 +1,7 @@
 """Pages of a station's work plans and rules."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from wushe.accounts.roles import Action
 from wushe.core.access import requires
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from, form_step, parse_pk
+from wushe.core.views import form_step, parse_pk, record_form
 from wushe.operations import selectors, services
 from wushe.operations.forms import DocumentForm, DoneForm, PlanForm, TaskForm, VersionForm
 from wushe.operations.models import Plan, Task
@@ -35,19 +33,12 @@ def plan_list(request):
 
 def _plan_form(request, plan=None):
     form = PlanForm(request.POST or None, instance=plan, stations=_stations(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "station"}
-        try:
-            saved = services.plan_save(actor=request.user, station=plan.station if plan else form.cleaned_data["station"],
-                                       data=data, plan=plan, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("计划已保存。"))
-            return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("工作计划"),
-        "cancel_url": plan.get_absolute_url() if plan else reverse("operations:plans")})
+    return record_form(
+        request, form=form, title=_("工作计划"), done=_("计划已保存。"),
+        save=lambda f: services.plan_save(
+            actor=request.user, station=plan.station if plan else f.cleaned_data["station"], plan=plan, request=request,
+            data={k: v for k, v in f.cleaned_data.items() if k != "station"}),
+        cancel_url=plan.get_absolute_url() if plan else reverse("operations:plans"))
 
 
 @requires(Action.STATION_PLAN)
@@ -98,16 +89,9 @@ def document_list(request):
 def document_new(request):
     form = DocumentForm(request.POST or None, stations=_stations(request.user),
                         initial={"effective_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("制度已发布。"))
-            return redirect(document)
-    return render(request, "core/form_page.html", {"form": form, "title": _("新建站点制度"),
-                                                   "cancel_url": reverse("operations:documents")})
+    return record_form(
+        request, form=form, title=_("新建站点制度"), done=_("制度已发布。"), cancel_url=reverse("operations:documents"),
+        save=lambda f: services.document_create(actor=request.user, request=request, **f.cleaned_data))
 
 
 @requires(Action.STATION_PLAN)

@@ -18,7 +18,7 @@ from wushe.core.attachments import attachments_of
 from wushe.core.divisions import Level, within_any
 from wushe.core.models import Division
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from, form_step, parse_pk
+from wushe.core.views import form_errors_from, form_step, parse_pk, record_form
 from wushe.projects import indicators, selectors, services
 from wushe.projects.forms import (
     AdvanceForm,
@@ -68,19 +68,12 @@ def _project_form(request, project=None):
     divisions = Division.objects.filter(within_any("code", prefixes), level__lte=Level.TOWN).order_by("code")
     form = ProjectForm(request.POST or None, instance=project, divisions=divisions,
                        stations=station_list(user=request.user, action=Action.PROJECT_FUND).exclude(status="closed"))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "stations"}
-        try:
-            saved = services.project_save(actor=request.user, data=data, stations=form.cleaned_data["stations"],
-                                          project=project, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("项目已保存。"))
-            return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("服务项目"),
-        "cancel_url": project.get_absolute_url() if project else reverse("projects:projects")})
+    return record_form(
+        request, form=form, title=_("服务项目"), done=_("项目已保存。"),
+        save=lambda f: services.project_save(
+            actor=request.user, data={k: v for k, v in f.cleaned_data.items() if k != "stations"},
+            stations=f.cleaned_data["stations"], project=project, request=request),
+        cancel_url=project.get_absolute_url() if project else reverse("projects:projects"))
 
 
 @requires(Action.PROJECT_FUND)

@@ -27,7 +27,7 @@ from wushe.core.pii import lookup_hash, normalize_mobile
 from wushe.core.public import CROWD_POSTS_PER_HOUR, answered, too_many
 from wushe.core.public import question as ask
 from wushe.core.selectors import station_list
-from wushe.core.views import form_errors_from, form_step, parse_pk
+from wushe.core.views import form_errors_from, form_step, parse_pk, record_form
 from wushe.volunteers import proof as proof_pdf
 from wushe.volunteers import selectors, services
 from wushe.volunteers.forms import (
@@ -98,19 +98,13 @@ def volunteer_list(request):
 
 def _volunteer_form(request, volunteer=None):
     form = VolunteerForm(request.POST or None, instance=volunteer, stations=_stations(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            station = volunteer.station if volunteer else form.cleaned_data["station"]
-            saved = services.volunteer_save(actor=request.user, station=station, data=form.service_data(),
-                                            volunteer=volunteer, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("已保存，志愿者编号 %(n)s。") % {"n": saved.number})
-            return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("编辑志愿者") if volunteer else _("登记志愿者"),
-        "cancel_url": volunteer.get_absolute_url() if volunteer else reverse("volunteers:volunteers")})
+    return record_form(
+        request, form=form, title=_("编辑志愿者") if volunteer else _("登记志愿者"),
+        save=lambda f: services.volunteer_save(actor=request.user, data=f.service_data(), volunteer=volunteer,
+                                               station=volunteer.station if volunteer else f.cleaned_data["station"],
+                                               request=request),
+        done=lambda saved: _("已保存，志愿者编号 %(n)s。") % {"n": saved.number},
+        cancel_url=volunteer.get_absolute_url() if volunteer else reverse("volunteers:volunteers"))
 
 
 @requires(Action.VOLUNTEER_MANAGE)
@@ -231,19 +225,15 @@ def team_edit(request, pk):
 
 
 def _team_save(request, form, team):
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "station"}
-        try:
-            saved = services.team_save(actor=request.user, station=team.station if team else
-                                       form.cleaned_data["station"], data=data, team=team, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("队伍已保存。"))
-            return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("志愿者队伍"),
-        "cancel_url": team.get_absolute_url() if team else reverse("volunteers:teams")})
+    return record_form(
+        request, form=form, title=_("志愿者队伍"), done=_("队伍已保存。"),
+        save=lambda f: services.team_save(actor=request.user, station=team.station if team else f.cleaned_data["station"],
+                                          data=_without_station(f), team=team, request=request),
+        cancel_url=team.get_absolute_url() if team else reverse("volunteers:teams"))
+
+
+def _without_station(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k != "station"}
 
 
 @requires(Action.VOLUNTEER_MANAGE)
@@ -282,19 +272,13 @@ def _project_form(request, project=None):
     form = ProjectForm(request.POST or None, instance=project, stations=stations,
                        activities=Activity.objects.filter(station__in=[project.station] if project else stations,
                                                           status=Activity.Status.OPEN))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "station"}
-        try:
-            saved = services.project_save(actor=request.user, station=project.station if project else
-                                          form.cleaned_data["station"], data=data, project=project, request=request)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("项目已保存，请添加岗位班次。") if project is None else _("项目已保存。"))
-            return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("志愿服务项目"),
-        "cancel_url": project.get_absolute_url() if project else reverse("volunteers:projects")})
+    return record_form(
+        request, form=form, title=_("志愿服务项目"),
+        save=lambda f: services.project_save(actor=request.user, data=_without_station(f), project=project,
+                                             station=project.station if project else f.cleaned_data["station"],
+                                             request=request),
+        done=_("项目已保存，请添加岗位班次。") if project is None else _("项目已保存。"),
+        cancel_url=project.get_absolute_url() if project else reverse("volunteers:projects"))
 
 
 @requires(Action.VOLUNTEER_MANAGE)
