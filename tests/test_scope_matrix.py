@@ -35,6 +35,7 @@ from tests.scope import charity as scope_charity
 from tests.scope import operations as scope_operations
 from tests.scope import organizations as scope_organizations
 from tests.scope import projects as scope_projects
+from tests.scope import stats as scope_stats
 from tests.scope import workforce as scope_workforce
 from tests.volunteers import factories as volunteer_factories
 from wushe.accounts.models import RoleAssignment, User
@@ -483,7 +484,7 @@ VOLUNTEER_ROUTES = {
                                                action=Action.VOLUNTEER_MANAGE),
 }
 
-SECTIONS = (scope_organizations, scope_charity, scope_projects, scope_workforce, scope_operations)
+SECTIONS = (scope_organizations, scope_charity, scope_projects, scope_workforce, scope_operations, scope_stats)
 
 MATRIX: dict[str, Route] = {
     **{name: route for module in SECTIONS for name, route in module.ROUTES.items()},

@@ -33,5 +33,6 @@ urlpatterns = [
     path("projects/", include("wushe.projects.urls")),
     path("workforce/", include("wushe.workforce.urls")),
     path("operations/", include("wushe.operations.urls")),
+    path("stats/", include("wushe.stats.urls")),
     path("", include("wushe.core.urls")),
 ]

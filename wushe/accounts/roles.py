@@ -53,11 +53,14 @@ class Action(models.TextChoices):
     PROJECT_FUND = "project.fund", _("服务项目立项、指标与评估")
     WORKFORCE_MANAGE = "workforce.manage", _("社工人才队伍与培训")
     STATION_PLAN = "station.plan", _("站点工作计划与制度")
+    STATS_VIEW = "stats.view", _("查看统计、报表与数据看板")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
+# Managers (民政, 街道, 站长) oversee their scope's figures: aggregates, never a person's file.
 _MANAGER = _STAFF_VIEW | {
     Action.STATION_EDIT, Action.USER_VIEW, Action.USER_MANAGE, Action.ROLE_MANAGE, Action.AUDIT_VIEW,
+    Action.STATS_VIEW,
 }
 # The other three 社 as a street or district oversees them: organizations filed and incubated,
 # charity resources and funds, service projects bought and evaluated, the workforce and its training.

@@ -156,3 +156,6 @@ api.add_router("", workforce_router)
 from wushe.api.charity import router as charity_router  # noqa: E402
 
 api.add_router("", charity_router)
+from wushe.api.stats import router as stats_router  # noqa: E402
+
+api.add_router("", stats_router)

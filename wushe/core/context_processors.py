@@ -8,6 +8,7 @@ from wushe.accounts.roles import Action
 # (label, url name, icon, action needed, or None for any signed-in user)
 MENU = [
     (_("工作台"), "core:home", "house", None),
+    (_("数据看板"), "stats:dashboard", "bar-chart-line", Action.STATS_VIEW),
     (_("区划与覆盖"), "core:divisions", "diagram-3", Action.NETWORK_VIEW),
     (_("站点"), "core:stations", "buildings", Action.NETWORK_VIEW),
     (_("服务对象"), "people:residents", "person-vcard", Action.PERSON_VIEW),

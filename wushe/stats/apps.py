@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "wushe.stats"
+    verbose_name = _("统计与报表")
+
+    def ready(self) -> None:
+        from wushe.stats import rollups
+
+        rollups.connect()

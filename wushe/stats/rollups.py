@@ -1,0 +1,229 @@
+"""Rollups (汇总表): the indicators summed per division × station × day (and × month), written
+only from the records.
+
+``rebuild`` writes them from scratch (``wushe rebuild_rollups``, the nightly task). As a record
+changes, the signals below recount that record's station (or community) for the indicators the
+record feeds, inside the same transaction: a change and its rollup commit or roll back together.
+Concurrent recounts of one station queue on that station's row, so two never interleave their
+delete and insert.
+"""
+
+import contextlib
+import contextvars
+import datetime
+
+from django.db import transaction
+from django.db.models import CharField, F, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from wushe.core.models import Division, Station
+from wushe.stats.indicators import MEASURES, ROLLED, Measure, base_value
+from wushe.stats.models import DayRollup, MonthRollup
+
+_paused = contextvars.ContextVar("wushe_rollups_paused", default=False)
+BATCH = 5000
+
+
+@contextlib.contextmanager
+def paused():
+    """Bulk loads (the demo seed) skip the per-record recount and ``rebuild`` afterwards."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def _grouped(measure: Measure, qs):
+    """(day, station, division, part, value) per group of the measure's records."""
+    return (qs.order_by()
+            .annotate(_d=measure.day(), _v=measure_division(measure),
+                      _p=_part(measure))
+            .values("_d", "_v", "_p", *([measure.station] if measure.station else []))
+            .annotate(_n=measure.aggregate()))
+
+
+def measure_division(measure: Measure):
+    return F(measure.division)
+
+
+def _part(measure: Measure):
+    if not measure.part:
+        return Value("", output_field=CharField())
+    return Coalesce(F(measure.part), Value(""), output_field=CharField())
+
+
+def _day_rows(measure: Measure, qs):
+    for r in _grouped(measure, qs).iterator(chunk_size=BATCH):
+        value = base_value(measure, r["_n"])
+        if value and r["_d"] is not None:
+            day = r["_d"] if isinstance(r["_d"], datetime.date) else datetime.date.fromisoformat(str(r["_d"]))
+            yield DayRollup(key=measure.key, day=day, division=r["_v"], part=r["_p"] or "",
+                            station_id=r[measure.station] if measure.station else None, value=value)
+
+
+def _write(rows) -> int:
+    batch, n = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            DayRollup.objects.bulk_create(batch)
+            n += len(batch)
+            batch = []
+    if batch:
+        DayRollup.objects.bulk_create(batch)
+        n += len(batch)
+    return n
+
+
+def _months(day_rows) -> None:
+    """Month rows from the day rows just written (``day_rows`` a DayRollup queryset)."""
+    grouped = (day_rows.order_by().annotate(m=TruncMonth("day"))
+               .values("key", "division", "station_id", "part", "m").annotate(v=Sum("value")))
+    batch = []
+    for r in grouped.iterator(chunk_size=BATCH):
+        month = r["m"] if isinstance(r["m"], datetime.date) else datetime.date.fromisoformat(str(r["m"])[:10])
+        batch.append(MonthRollup(key=r["key"], division=r["division"], station_id=r["station_id"],
+                                 part=r["part"], month=month, value=r["v"]))
+        if len(batch) >= BATCH:
+            MonthRollup.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        MonthRollup.objects.bulk_create(batch)
+
+
+def rebuild(keys=None, stdout=None) -> dict[str, int]:
+    """Every rollup row written again from the records; returns the day rows per indicator."""
+    measures = [m for m in ROLLED if keys is None or m.key in keys]
+    written = {}
+    for measure in measures:
+        with transaction.atomic():
+            DayRollup.objects.filter(key=measure.key).delete()
+            MonthRollup.objects.filter(key=measure.key).delete()
+            written[measure.key] = _write(_day_rows(measure, measure.base()))
+            _months(DayRollup.objects.filter(key=measure.key))
+        if stdout:
+            stdout.write(f"  {measure.key}: {written[measure.key]}")
+    return written
+
+
+def refresh(measure: Measure, *, station_id: int | None = None, division: str | None = None) -> None:
+    """Recount one station's (or, for records kept by community, one division's) rows."""
+    with transaction.atomic():
+        if measure.station:
+            # Queue behind any other recount of this station (see the module note).
+            list(Station.objects.select_for_update().filter(pk=station_id).values_list("pk"))
+            where = {"station_id": station_id}
+            records = measure.base().filter(**{measure.station: station_id})
+        else:
+            list(Division.objects.select_for_update().filter(pk=division).values_list("pk"))
+            where = {"division": division, "station_id": None}
+            records = measure.base().filter(**{measure.division: division})
+        DayRollup.objects.filter(key=measure.key, **where).delete()
+        MonthRollup.objects.filter(key=measure.key, **where).delete()
+        _write(_day_rows(measure, records))
+        _months(DayRollup.objects.filter(key=measure.key, **where))
+
+
+# --- which records feed which indicators ------------------------------------------------------
+
+def _station_of(model, path):
+    """A function: record → its station id, read through ``path`` from the record's own row."""
+    def station(obj):
+        if path == "station_id":
+            return obj.station_id
+        return model.objects.filter(pk=obj.pk).values_list(path, flat=True).first()
+    return station
+
+
+def _watch():
+    from wushe.activities.models import Activity, Feedback, SignIn
+    from wushe.casework.models import Case
+    from wushe.casework.models import Session as CaseSession
+    from wushe.charity.models import Donation, FundEntry, ResourceLink
+    from wushe.deliberation.models import ActionItem, Deliberation
+    from wushe.groupwork.models import Attendance, Group
+    from wushe.groupwork.models import Session as GroupSession
+    from wushe.organizations.models import Incubation, Organization
+    from wushe.people.models import Need
+    from wushe.portal.models import Request
+    from wushe.volunteers.models import ServiceHours, Volunteer
+
+    return {
+        Case: ("station_id", ["cases_opened", "cases_closed", "case_sessions", "case_hours"]),
+        CaseSession: ("case__station_id", ["case_sessions", "case_hours"]),
+        Group: ("station_id", ["groups_started", "group_sessions", "group_attendances"]),
+        GroupSession: ("group__station_id", ["group_sessions", "group_attendances"]),
+        Attendance: ("session__group__station_id", ["group_attendances"]),
+        Activity: ("station_id", ["activities", "attendances", "indirect", "feedback", "feedback_happy"]),
+        SignIn: ("activity__station_id", ["attendances"]),
+        Feedback: ("activity__station_id", ["feedback", "feedback_happy"]),
+        Volunteer: ("station_id", ["volunteers_new"]),
+        ServiceHours: ("project__station_id", ["volunteer_hours", "volunteer_times"]),
+        Incubation: ("station_id", ["orgs_graduated"]),
+        Donation: ("station_id", ["donation_amount", "donations"]),
+        FundEntry: ("fund__station_id", ["fund_spent"]),
+        ResourceLink: ("station_id", ["resources_linked"]),
+        Deliberation: ("station_id", ["topics", "deeds_done"]),
+        ActionItem: ("resolution__deliberation__station_id", ["deeds_done"]),
+        Request: ("station_id", ["requests", "requests_handled", "response_minutes"]),
+        # Kept by community: recounted by division.
+        Organization: ("division_id", ["orgs_filed"]),
+        Need: ("community_id", ["needs_raised", "needs_met"]),
+    }
+
+
+WATCH: dict = {}
+_BEFORE = "_wushe_rollup_before"
+
+
+def _place(sender, obj):
+    path, _keys = WATCH[sender]
+    if path in ("division_id", "community_id"):
+        return ("division", getattr(obj, path))
+    return ("station", _station_of(sender, path)(obj))
+
+
+def _recount(sender, places) -> None:
+    _path, keys = WATCH[sender]
+    for kind, ident in {p for p in places if p[1] is not None}:
+        for key in keys:
+            refresh(MEASURES[key], **({"station_id": ident} if kind == "station" else {"division": ident}))
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    # A record moved to another station or community leaves a stale count behind unless the
+    # old place is recounted too (read from the row as it was).
+    if _paused.get() or raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).first()
+    setattr(instance, _BEFORE, _place(sender, old) if old is not None else None)
+
+
+def _after_save(sender, instance, raw=False, **kwargs):
+    if _paused.get() or raw:
+        return
+    _recount(sender, [_place(sender, instance), getattr(instance, _BEFORE, None) or (None, None)])
+
+
+def _before_delete(sender, instance, **kwargs):
+    if not _paused.get():
+        setattr(instance, _BEFORE, _place(sender, instance))
+
+
+def _after_delete(sender, instance, **kwargs):
+    if not _paused.get():
+        _recount(sender, [getattr(instance, _BEFORE, None) or (None, None)])
+
+
+def connect() -> None:
+    from django.db.models.signals import pre_delete
+
+    WATCH.update(_watch())
+    for model in WATCH:
+        uid = f"wushe.stats.{model._meta.label}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid + ".pre_save")
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid + ".post_save")
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=uid + ".pre_delete")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=uid + ".post_delete")

@@ -1,0 +1,340 @@
+"""Reads of the figures: every total is a sum of rollup rows under a division the user may
+see (``stats.view``), or — for the drill-down list — the records themselves, through the
+indicator's own query. Aggregates only: no personal data leaves these functions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.http import Http404
+
+from wushe.accounts.roles import Action
+from wushe.accounts.scope import prefixes_for
+from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within
+from wushe.core.models import Division, Station
+from wushe.stats.indicators import MEASURES, Measure
+from wushe.stats.models import DayRollup, MonthRollup
+from wushe.stats.periods import Period
+from wushe.stats.replica import reading
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+def scope_roots(*, user) -> list[Division]:
+    """Where the user's dashboard starts: the divisions at the top of their stats scope."""
+    prefixes = prefixes_for(user, Action.STATS_VIEW)
+    if "" in prefixes:
+        return list(Division.objects.filter(level=Level.PROVINCE).order_by("code"))
+    return list(Division.objects.filter(code__in=[full_code(p) for p in prefixes]).order_by("code"))
+
+
+def scope_get(*, user, code: str | None) -> Division:
+    """The division asked for, if the user may see its figures (404 otherwise); without a code,
+    the top of the user's scope."""
+    if not code:
+        roots = scope_roots(user=user)
+        if not roots:
+            raise Http404
+        return roots[0]
+    division = (Division.objects.filter(code=full_code(code)).first()
+                if code.isascii() and code.isdecimal() and len(code) <= 12 else None)
+    if division is None or not any(division.code.startswith(p) for p in prefixes_for(user, Action.STATS_VIEW)):
+        raise Http404
+    return division
+
+
+def trail(*, user, division: Division) -> list[Division]:
+    """The breadcrumb inside the user's scope, down to ``division``."""
+    prefixes = prefixes_for(user, Action.STATS_VIEW)
+    return [d for d in division.ancestors() + [division] if any(d.code.startswith(p) for p in prefixes)]
+
+
+# --- sums over the rollups ----------------------------------------------------------------------
+
+def _child_length(division: Division) -> int | None:
+    return PREFIX_LENGTH[Level(division.level + 1)] if division.level < Level.VILLAGE else None
+
+
+def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length: int | None = None) -> dict:
+    """Raw sums (base units) per (key, group): ``by`` is None, "month", "part", "station" or
+    "child" (the first ``child_length`` digits of the division)."""
+    edges, months = period.split()
+    group = {
+        None: {}, "part": {"g": F("part")}, "station": {"g": F("station_id")},
+        "child": {"g": Substr("division", 1, child_length or 12)},
+    }
+    out: dict = {}
+
+    def add(qs, extra):
+        g = dict(group.get(by, {})) if by != "month" else extra
+        names = ["key", *g]
+        for r in qs.filter(key__in=list(keys)).filter(within("division", prefix)).order_by().annotate(**g) \
+                .values(*names).annotate(v=Sum("value")):
+            k = (r["key"], r.get("g"))
+            out[k] = out.get(k, 0) + (r["v"] or 0)
+
+    if months:
+        add(reading(MonthRollup).filter(month__range=months), {"g": F("month")})
+    for start, end in edges:
+        add(reading(DayRollup).filter(day__range=(start, end)), {"g": TruncMonth("day")})
+    return out
+
+
+def _values(raw: dict, keys, group=None) -> dict[str, float | int | None]:
+    """Displayed values of the measures for one group, derived ones computed from the others."""
+    shown = {}
+    for key in keys:
+        m = MEASURES[key]
+        if not m.derived:
+            shown[key] = m.shown(raw.get((key, group), 0))
+    for key in keys:
+        m = MEASURES[key]
+        if m.derived:
+            shown[key] = m.derive(shown)
+    return shown
+
+
+def _rolled_keys(keys) -> set[str]:
+    out = set()
+    for key in keys:
+        m = MEASURES[key]
+        out.update(m.needs if m.derived else [key])
+    return out
+
+
+def totals(*, division: Division, period: Period, keys=None) -> dict[str, float | int | None]:
+    keys = list(keys or MEASURES)
+    rolled = _rolled_keys(keys)
+    return _values(_sums(division.prefix, period, rolled), [*rolled, *keys])
+
+
+@dataclass
+class Figure:
+    measure: Measure
+    value: float | int | None
+    previous: float | int | None
+
+    @property
+    def change(self) -> float | None:
+        """Percent change on the previous period (None when there is nothing to compare)."""
+        if self.value is None or not self.previous:
+            return None
+        return round(100 * (self.value - self.previous) / self.previous, 1)
+
+
+def summary(*, division: Division, period: Period, keys=None) -> list[Figure]:
+    keys = list(keys or MEASURES)
+    now = totals(division=division, period=period, keys=keys)
+    before = totals(division=division, period=period.previous(), keys=keys)
+    return [Figure(MEASURES[k], now.get(k), before.get(k)) for k in keys]
+
+
+def by_month(*, division: Division, period: Period, keys) -> list[tuple[datetime.date, dict]]:
+    """Each month the period touches, with the measures' values in it."""
+    raw = _sums(division.prefix, period, _rolled_keys(keys), by="month")
+    months = [m for m in period.months()]
+
+    def month_of(g):
+        return g if isinstance(g, datetime.date) and not isinstance(g, datetime.datetime) else (
+            g.date() if isinstance(g, datetime.datetime) else datetime.date.fromisoformat(str(g)[:10]))
+
+    normal = {(k, month_of(g)): v for (k, g), v in raw.items()}
+    return [(m, _values(normal, [*_rolled_keys(keys), *keys], m)) for m in months]
+
+
+def by_child(*, division: Division, period: Period, keys) -> list[dict]:
+    """The level below: each child division (and the division's own stations, 本级) with the
+    measures' values; for a community, its stations."""
+    child_length = _child_length(division)
+    rolled = _rolled_keys(keys)
+    if child_length is None:
+        return by_station(division=division, period=period, keys=keys)
+    raw = _sums(division.prefix, period, rolled, by="child", child_length=child_length)
+    rows = []
+    for child in division.children.order_by("code"):
+        rows.append({"division": child, "label": child.short_name,
+                     "values": _values(raw, [*rolled, *keys], child.prefix)})
+    own = division.prefix.ljust(child_length, "0")
+    if any(g == own for (_k, g) in raw):
+        rows.insert(0, {"division": None, "label": f"{division.short_name}（本级）",
+                        "values": _values(raw, [*rolled, *keys], own)})
+    return rows
+
+
+def by_station(*, division: Division, period: Period, keys) -> list[dict]:
+    """Every station under the division with the measures' values (the ranking table)."""
+    rolled = _rolled_keys(keys)
+    raw = _sums(division.prefix, period, rolled, by="station")
+    stations = (reading(Station).filter(within("division_id", division.prefix)).exclude(status="closed")
+                .select_related("division").order_by("division_id", "name"))
+    return [{"station": s, "label": s.name, "values": _values(raw, [*rolled, *keys], s.pk)} for s in stations]
+
+
+def by_part(*, division: Division, period: Period, key: str) -> list[tuple[str, float | int]]:
+    """A measure split by its breakdown field (服务类别, 需求类别 …), largest first."""
+    m = MEASURES[key]
+    if m.derived or not m.part:
+        return []
+    raw = _sums(division.prefix, period, [key], by="part")
+    labels = dict(m.part_choices)
+    rows = [(str(labels.get(g, g or "—")), m.shown(v)) for (_k, g), v in raw.items()]
+    return sorted(rows, key=lambda r: -r[1])
+
+
+# --- the records behind a number ---------------------------------------------------------------
+
+LIST_FROM_LEVEL = Level.TOWN  # a street's records can be listed; a district's are millions
+
+
+def live_total(*, measure: Measure, prefix: str, period: Period):
+    """The measure counted straight from the records (what the rollups must equal)."""
+    raw = measure.records(period.start, period.end).filter(within(measure.division, prefix)) \
+        .aggregate(v=measure.aggregate())["v"]
+    from wushe.stats.indicators import base_value
+
+    return measure.shown(base_value(measure, raw))
+
+
+def records(*, user, measure: Measure, division: Division, period: Period):
+    """The records behind the figure, newest first, each with ``code`` (its division) for the
+    link check. Only from a street down (``LIST_FROM_LEVEL``)."""
+    if measure.derived or division.level < LIST_FROM_LEVEL:
+        return None
+    qs = (measure.records(period.start, period.end).filter(within(measure.division, division.prefix))
+          .annotate(_code=F(measure.division)).order_by(f"-{measure.date}", "-id"))
+    return reading(qs)
+
+
+def record_rows(*, user, measure: Measure, page) -> list[dict]:
+    """One page of records as the list shows them: date, station or community, a neutral
+    description (the measure's own, never a name or number of a person), a link where the
+    user may open the record."""
+    from django.utils import timezone
+
+    prefixes = prefixes_for(user, measure.action)
+    codes = {r._code for r in page}
+    names = dict(Station.objects.filter(division_id__in=codes).exclude(status="closed")
+                 .values_list("division_id", "name"))
+    names.update({c: n for c, n in Division.objects.filter(code__in=codes - set(names)).values_list("code", "name")})
+    rows = []
+    for r in page:
+        when = r
+        for part in measure.date.split("__"):
+            when = getattr(when, part)
+        if isinstance(when, datetime.datetime):
+            when = timezone.localtime(when).date()
+        url = _url(r) if any(r._code.startswith(p) for p in prefixes) else ""
+        rows.append({"date": when, "place": names.get(r._code, r._code), "what": measure.describe(r), "url": url})
+    return rows
+
+
+def _url(record) -> str:
+    """The page of the record, or of the record it belongs to."""
+    for attr in (None, "case", "group", "session", "activity", "project", "fund", "resolution", "deliberation",
+                 "organization"):
+        obj = record if attr is None else getattr(record, attr, None)
+        if obj is not None and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        if obj is not None and attr in ("session", "resolution"):
+            return _url(obj)
+    return ""
+
+
+# --- periods around a period --------------------------------------------------------------------
+
+def trailing_year(period: Period) -> Period:
+    """The twelve months ending with the period's last month (a trend's window)."""
+    first = period.end.replace(day=1)
+    index = first.year * 12 + first.month - 1 - 11
+    start = min(period.start, datetime.date(index // 12, index % 12 + 1, 1))
+    return Period("custom", start, period.end)
+
+
+def following(period: Period) -> Period:
+    if period.kind == "custom":
+        length = period.end - period.start
+        start = period.end + datetime.timedelta(days=1)
+        return Period("custom", start, start + length)
+    return Period.containing(period.kind, period.end + datetime.timedelta(days=1))
+
+
+def series(*, division: Division, period: Period, key: str, by: str = "month") -> dict:
+    """One measure as chart data: labels and values, by month or by the level below."""
+    m = MEASURES[key]
+    if by == "child":
+        rows = by_child(division=division, period=period, keys=[key])
+        labels, values = [r["label"] for r in rows], [r["values"].get(key) for r in rows]
+    else:
+        rows = by_month(division=division, period=period, keys=[key])
+        labels, values = [f"{month:%Y-%m}" for month, _v in rows], [v.get(key) for _m, v in rows]
+    return {"indicator": key, "name": str(m.name), "unit": str(m.unit), "estimate": m.estimate,
+            "division": division.code, "from": period.start.isoformat(), "to": period.end.isoformat(),
+            "by": "child" if by == "child" else "month", "labels": labels, "values": values}
+
+
+# --- stock figures (not of a period): the network, the workforce --------------------------------
+
+@dataclass
+class Snapshot:
+    stations: int
+    rooms: int
+    coverage: object  # core.selectors.Coverage
+    workers: int
+    certified: int
+    by_level: list
+    staffed: int  # stations meeting their staffing rule
+    staff_ruled: int  # stations a staffing rule applies to
+    volunteers: int
+    organizations: int
+
+
+def snapshot(*, user, division: Division) -> Snapshot:
+    """How things stand today under the division: stations and coverage (stations vs.
+    divisions), workers holding a certificate by level and stations meeting the staffing
+    standard, registered volunteers and active community organizations."""
+    from django.db.models import Count
+
+    from wushe.core.selectors import coverage_of
+    from wushe.organizations.models import Organization
+    from wushe.volunteers.models import Volunteer
+    from wushe.workforce import selectors as workforce
+    from wushe.workforce.models import Worker
+
+    tiers = dict(reading(Station).filter(within("division_id", division.prefix), status=Station.Status.ACTIVE)
+                 .order_by().values_list("tier").annotate(n=Count("id")))
+    workers = reading(Worker).filter(within("station__division_id", division.prefix))
+    quals = workforce.qualification_totals(workers)
+    staffed = ruled = 0
+    if division.level >= Level.COUNTY:
+        # The staffing check reads every station's rule: a county's worth at most.
+        for c in workforce.staffing(user=user):
+            if c.station.division_id.startswith(division.prefix) and c.rule is not None:
+                ruled += 1
+                staffed += bool(c.compliant)
+    return Snapshot(
+        stations=tiers.get(Station.Tier.STATION, 0) + tiers.get(Station.Tier.CENTER, 0),
+        rooms=tiers.get(Station.Tier.ROOM, 0), coverage=coverage_of(division=division),
+        workers=quals["workers"], certified=quals["certified"], by_level=quals["by_level"],
+        staffed=staffed, staff_ruled=ruled,
+        volunteers=reading(Volunteer).filter(within("station__division_id", division.prefix),
+                                             status=Volunteer.Status.ACTIVE).count(),
+        organizations=reading(Organization).filter(within("division_id", division.prefix),
+                                                   status=Organization.Status.ACTIVE).count())
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def report_list(*, user):
+    from wushe.core.divisions import within_any
+    from wushe.stats.models import Report
+
+    return (Report.objects.filter(within_any("division_id", prefixes_for(user, Action.STATS_VIEW)))
+            .select_related("division", "requested_by"))
+
+
+def report_get(*, user, pk: int):
+    report = report_list(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
