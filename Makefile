@@ -70,6 +70,7 @@ bench: install assets keys
 	$(BIN)/python bench/resident_list.py
 	$(BIN)/python bench/people_export.py
 	$(BIN)/python bench/qr_sign_in.py
+	$(BIN)/python bench/stats_dashboard.py
 
 clean:
 	rm -rf $(VENV) node_modules wushe/static/vendor var/static
