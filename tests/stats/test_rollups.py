@@ -80,6 +80,8 @@ def _check(net, periods):
         for period in periods:
             figures = selectors.totals(division=prefix_division, period=period)
             for m in ROLLED:
+                if m.breakdown_of:
+                    continue  # counted per 服务人群: see test_by_group_counts_under_each_group
                 live = selectors.live_total(measure=m, prefix=prefix_division.prefix, period=period)
                 assert figures[m.key] == live, (m.key, prefix_division.name, period)
 
@@ -118,10 +120,15 @@ def test_rollups_equal_live_counts_through_changes_and_rebuild(net, people, seed
     activities[2].delete() if not activities[2].sign_ins.exists() else None
     _check(net, periods)
 
-    before = {(m.key, p): selectors.totals(division=net.county, period=p)[m.key] for m in ROLLED for p in periods}
+    def everything():
+        return {(m.key, p, part): value for m in ROLLED for p in periods
+                for part, value in selectors.by_part(division=net.county, period=p, key=m.key) or
+                [("", selectors.totals(division=net.county, period=p, keys=[m.breakdown_of or m.key])
+                  [m.breakdown_of or m.key])]}
+
+    before = everything()
     rollups.rebuild()
-    assert before == {(m.key, p): selectors.totals(division=net.county, period=p)[m.key]
-                      for m in ROLLED for p in periods}
+    assert before == everything()
 
 
 def test_derived_figures_are_computed_from_their_parts(net, people):
@@ -151,3 +158,21 @@ def test_a_sum_is_exact_in_fen(net, people):
         charity.cash(people["head"], giver, amount=amount, project=goal)
     period = Period.containing("month", timezone.localdate())
     assert selectors.totals(division=net.county, period=period)["donation_amount"] == 1000.35
+
+
+def test_by_group_counts_under_each_group_and_never_in_a_total(net, people):
+    from wushe.people.models import Tag
+
+    old, young = Tag.objects.create(name="老年人"), Tag.objects.create(name="留守儿童")
+    activity = _activity(net.station_a, random.Random(4), 1, "祖孙同乐")
+    for _n in range(3):
+        activity_services.sign_in(activity=activity, name="居民", mobile=mobile(), actor=_head(net.station_a))
+    period = Period.containing("year", timezone.localdate())
+    assert selectors.by_group(division=net.street_a, period=period, key="attendances") == [("未指定", 3)]
+    activity.target_tags.set([old, young])  # after the save: the by-group rows follow
+    groups = dict(selectors.by_group(division=net.street_a, period=period, key="attendances"))
+    assert groups == {"老年人": 3, "留守儿童": 3}
+    assert selectors.totals(division=net.street_a, period=period)["attendances"] == 3
+    assert "attendances_by_group" not in selectors.totals(division=net.street_a, period=period)
+    activity.target_tags.remove(young)
+    assert dict(selectors.by_group(division=net.street_a, period=period, key="activities")) == {"老年人": 1}

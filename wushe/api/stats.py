@@ -26,6 +26,7 @@ class IndicatorOut(Schema):
     definition: str
     estimate: bool
     derived_from: list[str]
+    breakdown_of: str | None  # counts a record under several parts: never a total
 
 
 class FigureOut(Schema):
@@ -80,7 +81,8 @@ def _params(period, at, from_, to):
 def indicators(request):
     """Every indicator: its name, unit, definition (口径) and whether it is an estimate."""
     return [{"key": m.key, "name": str(m.name), "section": str(m.section), "unit": str(m.unit),
-             "definition": str(m.definition), "estimate": m.estimate, "derived_from": list(m.needs)}
+             "definition": str(m.definition), "estimate": m.estimate, "derived_from": list(m.needs),
+             "breakdown_of": m.breakdown_of}
             for m in MEASURES.values()]
 
 

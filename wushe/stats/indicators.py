@@ -11,7 +11,7 @@ Derived measures (满意率, 平均答复时长, 服务总时长) are computed f
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -76,7 +76,9 @@ class Measure:
     action: str = Action.NETWORK_VIEW  # who may open one of the records behind the number
     describe: Callable = str  # one record, as the drill-down list names it (no personal data)
     digits: int = 0
-    tags: tuple = field(default_factory=tuple)
+    # A breakdown of another measure that can count a record under several parts (an activity
+    # for both 老年人 and 儿童): kept apart, never added into a total.
+    breakdown_of: str | None = None
 
     @property
     def derived(self) -> bool:
@@ -175,6 +177,19 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
             part="category", part_choices=CATEGORY, value=Sum("indirect_reach"), estimate=True,
             action=Action.ACTIVITY_MANAGE,
             describe=lambda r: f"{r.title} · {r.indirect_reach}（{r.indirect_basis or '—'}）"),
+    Measure("activities_by_group", _("社区活动场次（按服务人群）"),
+            _("期内社区活动按所面向的服务人群计数；一场活动面向几类人群就在几类下各计一次，各类之和可大于总场次。"),
+            _("场"), Section.ACTIVITIES,
+            base=lambda: project_indicators.INDICATORS["activities"].records(Activity.objects.all(), *ALL_TIME)
+            .order_by(), date="starts_at", part="target_tags__name", breakdown_of="activities",
+            action=Action.ACTIVITY_MANAGE, describe=lambda r: r.title),
+    Measure("attendances_by_group", _("活动参与人次（按服务人群）"),
+            _("期内社区活动签到人次按活动所面向的服务人群计数；面向几类人群就在几类下各计一次，各类之和可大于总人次。"),
+            _("人次"), Section.ACTIVITIES,
+            base=lambda: project_indicators.INDICATORS["attendances"].records(Activity.objects.all(), *ALL_TIME)
+            .order_by(), date="activity__starts_at", station="activity__station_id",
+            division="activity__station__division_id", part="activity__target_tags__name",
+            breakdown_of="attendances", action=Action.ACTIVITY_MANAGE, describe=lambda r: r.activity.title),
     Measure("feedback", _("活动反馈"), _("期内社区活动收到的满意度反馈条数。"), _("条"), Section.ACTIVITIES,
             base=lambda: project_indicators.INDICATORS["satisfaction"].records(Activity.objects.all(), *ALL_TIME)
             .order_by(), date="activity__starts_at", station="activity__station_id",
@@ -271,9 +286,13 @@ HEADLINE = ["cases_opened", "case_sessions", "group_sessions", "activities", "at
             "volunteer_hours", "deeds_done", "donation_amount", "needs_met"]
 
 
+SHOWN = [m for m in MEASURES.values() if not m.breakdown_of]
+BY_GROUP = {m.breakdown_of: m.key for m in MEASURES.values() if m.breakdown_of}
+
+
 def sections() -> list[tuple[str, list[Measure]]]:
     out: dict[str, list[Measure]] = {}
-    for m in MEASURES.values():
+    for m in SHOWN:
         out.setdefault(str(m.section), []).append(m)
     return list(out.items())
 

@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from wushe.core.pdf import FONT
 from wushe.stats import selectors
-from wushe.stats.indicators import HEADLINE, MEASURES, sections
+from wushe.stats.indicators import HEADLINE, MEASURES, SHOWN, sections
 from wushe.stats.models import Report
 from wushe.stats.periods import Period
 
@@ -48,13 +48,13 @@ def figures(report: Report, user, progress=lambda n: None) -> Figures:
     division = report.division
     summary = selectors.summary(division=division, period=period)
     progress(20)
-    keys = list(MEASURES)
+    keys = [m.key for m in SHOWN]
     months = selectors.by_month(division=division, period=period, keys=keys)
     children = selectors.by_child(division=division, period=period, keys=keys)
     progress(40)
     stations = selectors.by_station(division=division, period=period, keys=HEADLINE)
     parts = [(MEASURES[k], selectors.by_part(division=division, period=period, key=k))
-             for k in keys if MEASURES[k].part]
+             for k in MEASURES if MEASURES[k].part]
     progress(55)
     trend = selectors.by_month(division=division, period=selectors.trailing_year(period), keys=CHART_KEYS)
     return Figures(division, period, summary, months, children, stations, parts,
@@ -99,7 +99,7 @@ def xlsx(f: Figures) -> bytes:
         ["达到配备标准的站点", f"{s.staffed}/{s.staff_ruled}" if s.staff_ruled else "—"],
         ["在册志愿者", s.volunteers], ["活动中的社区社会组织", s.organizations],
     ], widths=(34, 14))
-    keys = list(MEASURES)
+    keys = [m.key for m in SHOWN]
     sheet("按月", f"按月 · {scope}", ["月份", *[_label(MEASURES[k]) for k in keys]],
           [[f"{m:%Y-%m}", *[v.get(k) for k in keys]] for m, v in f.months], widths=(10,) + (14,) * len(keys))
     sheet("按下级区划", f"按下级区划 · {scope}", ["区划", *[_label(MEASURES[k]) for k in keys]],

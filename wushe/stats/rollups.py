@@ -156,8 +156,9 @@ def _watch():
         Group: ("station_id", ["groups_started", "group_sessions", "group_attendances"]),
         GroupSession: ("group__station_id", ["group_sessions", "group_attendances"]),
         Attendance: ("session__group__station_id", ["group_attendances"]),
-        Activity: ("station_id", ["activities", "attendances", "indirect", "feedback", "feedback_happy"]),
-        SignIn: ("activity__station_id", ["attendances"]),
+        Activity: ("station_id", ["activities", "attendances", "indirect", "feedback", "feedback_happy",
+                                  "activities_by_group", "attendances_by_group"]),
+        SignIn: ("activity__station_id", ["attendances", "attendances_by_group"]),
         Feedback: ("activity__station_id", ["feedback", "feedback_happy"]),
         Volunteer: ("station_id", ["volunteers_new"]),
         ServiceHours: ("project__station_id", ["volunteer_hours", "volunteer_times"]),
@@ -217,9 +218,23 @@ def _after_delete(sender, instance, **kwargs):
         _recount(sender, [getattr(instance, _BEFORE, None) or (None, None)])
 
 
-def connect() -> None:
-    from django.db.models.signals import pre_delete
+def _groups_changed(sender, instance, action, **kwargs):
+    """An activity's 服务人群 set after it was saved: its by-group counts follow."""
+    if _paused.get() or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from wushe.activities.models import Activity
 
+    if isinstance(instance, Activity):
+        for key in ("activities_by_group", "attendances_by_group"):
+            refresh(MEASURES[key], station_id=instance.station_id)
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, pre_delete
+
+    from wushe.activities.models import Activity
+
+    m2m_changed.connect(_groups_changed, sender=Activity.target_tags.through, dispatch_uid="wushe.stats.groups")
     WATCH.update(_watch())
     for model in WATCH:
         uid = f"wushe.stats.{model._meta.label}"

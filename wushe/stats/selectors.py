@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wushe.accounts.roles import Action
 from wushe.accounts.scope import prefixes_for
 from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within
 from wushe.core.models import Division, Station
-from wushe.stats.indicators import MEASURES, Measure
+from wushe.stats.indicators import BY_GROUP, MEASURES, SHOWN, Measure
 from wushe.stats.models import DayRollup, MonthRollup
 from wushe.stats.periods import Period
 from wushe.stats.replica import reading
@@ -104,7 +105,7 @@ def _rolled_keys(keys) -> set[str]:
 
 
 def totals(*, division: Division, period: Period, keys=None) -> dict[str, float | int | None]:
-    keys = list(keys or MEASURES)
+    keys = list(keys or [m.key for m in SHOWN])
     rolled = _rolled_keys(keys)
     return _values(_sums(division.prefix, period, rolled), [*rolled, *keys])
 
@@ -124,7 +125,7 @@ class Figure:
 
 
 def summary(*, division: Division, period: Period, keys=None) -> list[Figure]:
-    keys = list(keys or MEASURES)
+    keys = list(keys or [m.key for m in SHOWN])
     now = totals(division=division, period=period, keys=keys)
     before = totals(division=division, period=period.previous(), keys=keys)
     return [Figure(MEASURES[k], now.get(k), before.get(k)) for k in keys]
@@ -178,8 +179,13 @@ def by_part(*, division: Division, period: Period, key: str) -> list[tuple[str, 
         return []
     raw = _sums(division.prefix, period, [key], by="part")
     labels = dict(m.part_choices)
-    rows = [(str(labels.get(g, g or "—")), m.shown(v)) for (_k, g), v in raw.items()]
+    rows = [(str(labels.get(g, g or _("未指定"))), m.shown(v)) for (_k, g), v in raw.items() if v]
     return sorted(rows, key=lambda r: -r[1])
+
+
+def by_group(*, division: Division, period: Period, key: str) -> list[tuple[str, float | int]]:
+    """A measure by 服务人群, where it has that breakdown (a record may count under several)."""
+    return by_part(division=division, period=period, key=BY_GROUP[key]) if key in BY_GROUP else []
 
 
 # --- the records behind a number ---------------------------------------------------------------

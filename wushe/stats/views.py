@@ -68,6 +68,8 @@ def dashboard(request):
         "headline": [MEASURES[k] for k in HEADLINE], "children": children, "sort": sort,
         "child_is_station": division.level >= Level.VILLAGE,
         "trend": trend, "trend_query": _query(division, trend_period),
+        "by_category": selectors.by_part(division=division, period=period, key="attendances"),
+        "by_group": selectors.by_group(division=division, period=period, key="attendances"),
         "previous": _query(division, period.previous()),
         "next": _query(division, selectors.following(period)),
     })
@@ -94,6 +96,7 @@ def indicator(request, key):
         **_common(request, division, period), "measure": measure, "figure": figure, "children": children,
         "child_is_station": division.level >= Level.VILLAGE, "months": months,
         "parts": selectors.by_part(division=division, period=period, key=key), "page": page, "rows": rows,
+        "groups": selectors.by_group(division=division, period=period, key=key),
         "listable": division.level >= selectors.LIST_FROM_LEVEL, "needs": needs,
         "chart_query": _query(
             division, Period("custom", selectors.trailing_year(period).start, period.end), indicator=key),
