@@ -22,7 +22,7 @@ document.addEventListener("DOMContentLoaded", () => {
         type: kind,
         yAxisIndex: a.unit !== first.unit ? 1 : 0,
         data: a.values,
-        smooth: true,
+        smooth: false,
       })),
     });
     window.addEventListener("resize", () => chart.resize());
