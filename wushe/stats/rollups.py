@@ -108,22 +108,23 @@ def rebuild(keys=None, stdout=None) -> dict[str, int]:
     return written
 
 
-def refresh(measure: Measure, *, station_id: int | None = None, division: str | None = None) -> None:
-    """Recount one station's (or, for records kept by community, one division's) rows."""
+def refresh(measures: list[Measure], *, station_id: int | None = None, division: str | None = None) -> None:
+    """Recount one station's rows (or, for records kept by community, one division's) of these
+    measures, all kept by station or all by community."""
+    keys = [m.key for m in measures]
     with transaction.atomic():
-        if measure.station:
+        if station_id is not None:
             # Queue behind any other recount of this station (see the module note).
             list(Station.objects.select_for_update().filter(pk=station_id).values_list("pk"))
             where = {"station_id": station_id}
-            records = measure.base().filter(**{measure.station: station_id})
         else:
             list(Division.objects.select_for_update().filter(pk=division).values_list("pk"))
             where = {"division": division, "station_id": None}
-            records = measure.base().filter(**{measure.division: division})
-        DayRollup.objects.filter(key=measure.key, **where).delete()
-        MonthRollup.objects.filter(key=measure.key, **where).delete()
-        _write(_day_rows(measure, records))
-        _months(DayRollup.objects.filter(key=measure.key, **where))
+        DayRollup.objects.filter(key__in=keys, **where).delete()
+        MonthRollup.objects.filter(key__in=keys, **where).delete()
+        _write(row for m in measures for row in _day_rows(m, m.base().filter(
+            **({m.station: station_id} if station_id is not None else {m.division: division}))))
+        _months(DayRollup.objects.filter(key__in=keys, **where))
 
 
 # --- which records feed which indicators ------------------------------------------------------
@@ -189,8 +190,7 @@ def _place(sender, obj):
 def _recount(sender, places) -> None:
     _path, keys = WATCH[sender]
     for kind, ident in {p for p in places if p[1] is not None}:
-        for key in keys:
-            refresh(MEASURES[key], **({"station_id": ident} if kind == "station" else {"division": ident}))
+        refresh([MEASURES[k] for k in keys], **({"station_id": ident} if kind == "station" else {"division": ident}))
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
@@ -225,8 +225,7 @@ def _groups_changed(sender, instance, action, **kwargs):
     from wushe.activities.models import Activity
 
     if isinstance(instance, Activity):
-        for key in ("activities_by_group", "attendances_by_group"):
-            refresh(MEASURES[key], station_id=instance.station_id)
+        refresh([MEASURES["activities_by_group"], MEASURES["attendances_by_group"]], station_id=instance.station_id)
 
 
 def connect() -> None:
