@@ -142,6 +142,12 @@ def test_derived_figures_are_computed_from_their_parts(net, people):
     period = Period("custom", timezone.localdate() - datetime.timedelta(days=10), timezone.localdate())
     figures = selectors.totals(division=net.street_a, period=period)
     assert figures["feedback"] == 4 and figures["feedback_happy"] == 3 and figures["satisfaction"] == 75.0
+    # 直接参与人数: distinct people, counted from the records from a street down.
+    activity_services.sign_in(activity=_activity(net.station_a, rng, 2, "第二场"), name="居民", mobile=numbers[0],
+                              actor=_head(net.station_a))
+    assert selectors.totals(division=net.street_a, period=period)["people"] == 4
+    assert selectors.totals(division=net.street_a, period=period)["attendances"] == 5
+    assert selectors.totals(division=net.county, period=period)["people"] is None
     request = Request.objects.create(station=net.station_a, community=net.community_a1, category="care",
                                      description="楼道灯坏了", name="李", mobile=mobile())
     request.handled_at = request.created_at + datetime.timedelta(hours=5)

@@ -79,6 +79,9 @@ class Measure:
     # A breakdown of another measure that can count a record under several parts (an activity
     # for both 老年人 and 儿童): kept apart, never added into a total.
     breakdown_of: str | None = None
+    # Counted from the records each time (a count of distinct people cannot be added up from
+    # daily counts), and only from a street down, where the records are thousands, not millions.
+    live: bool = False
 
     @property
     def derived(self) -> bool:
@@ -173,6 +176,13 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
     _shared("attendances", Section.ACTIVITIES, date="activity__starts_at", station="activity__station_id",
             division="activity__station__division_id", part="activity__category", part_choices=CATEGORY,
             action=Action.ACTIVITY_MANAGE, describe=lambda r: r.activity.title),
+    Measure("people", project_indicators.INDICATORS["people"].name,
+            str(project_indicators.INDICATORS["people"].definition) + _("（逐条去重计算，街道及以下显示。）"),
+            project_indicators.INDICATORS["people"].unit, Section.ACTIVITIES,
+            base=lambda: project_indicators.INDICATORS["people"].records(Activity.objects.all(), *ALL_TIME).order_by(),
+            date="activity__starts_at", station="activity__station_id", division="activity__station__division_id",
+            value=Count("mobile_hash", distinct=True), live=True, action=Action.ACTIVITY_MANAGE,
+            describe=lambda r: r.activity.title),
     _shared("indirect", Section.ACTIVITIES, date="starts_at", station="station_id", division="station__division_id",
             part="category", part_choices=CATEGORY, value=Sum("indirect_reach"), estimate=True,
             action=Action.ACTIVITY_MANAGE,
@@ -280,7 +290,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
             needs=("case_hours", "volunteer_hours"), digits=1),
 ]}
 
-ROLLED = [m for m in MEASURES.values() if not m.derived]
+ROLLED = [m for m in MEASURES.values() if not m.derived and not m.live]
 # The figures the dashboard shows first and ranks stations by.
 HEADLINE = ["cases_opened", "case_sessions", "group_sessions", "activities", "attendances", "indirect",
             "volunteer_hours", "deeds_done", "donation_amount", "needs_met"]

@@ -16,7 +16,7 @@ from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within
 from wushe.core.models import Division, Station
 from wushe.stats.indicators import BY_GROUP, MEASURES, SHOWN, Measure
 from wushe.stats.models import DayRollup, MonthRollup
-from wushe.stats.periods import Period
+from wushe.stats.periods import Period, month_end
 from wushe.stats.replica import reading
 
 # --- scope --------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def _values(raw: dict, keys, group=None) -> dict[str, float | int | None]:
     shown = {}
     for key in keys:
         m = MEASURES[key]
-        if not m.derived:
+        if not m.derived and not m.live:
             shown[key] = m.shown(raw.get((key, group), 0))
     for key in keys:
         m = MEASURES[key]
@@ -100,14 +100,31 @@ def _rolled_keys(keys) -> set[str]:
     out = set()
     for key in keys:
         m = MEASURES[key]
-        out.update(m.needs if m.derived else [key])
+        if not m.live:
+            out.update(m.needs if m.derived else [key])
     return out
+
+
+LIVE_FROM_LEVEL = Level.TOWN
+
+
+def _add_live(values: dict, keys, prefix: str, period: Period) -> dict:
+    """The live measures among ``keys`` counted under ``prefix`` (None above a street)."""
+    from wushe.core.divisions import LEVEL_BY_PREFIX_LENGTH
+
+    level = LEVEL_BY_PREFIX_LENGTH.get(len(prefix), Level.PROVINCE)
+    for key in keys:
+        if MEASURES[key].live:
+            values[key] = (live_total(measure=MEASURES[key], prefix=prefix, period=period)
+                           if level >= LIVE_FROM_LEVEL else None)
+    return values
 
 
 def totals(*, division: Division, period: Period, keys=None) -> dict[str, float | int | None]:
     keys = list(keys or [m.key for m in SHOWN])
     rolled = _rolled_keys(keys)
-    return _values(_sums(division.prefix, period, rolled), [*rolled, *keys])
+    return _add_live(_values(_sums(division.prefix, period, rolled), [*rolled, *keys]), keys, division.prefix,
+                     period)
 
 
 @dataclass
@@ -141,7 +158,9 @@ def by_month(*, division: Division, period: Period, keys) -> list[tuple[datetime
             g.date() if isinstance(g, datetime.datetime) else datetime.date.fromisoformat(str(g)[:10]))
 
     normal = {(k, month_of(g)): v for (k, g), v in raw.items()}
-    return [(m, _values(normal, [*_rolled_keys(keys), *keys], m)) for m in months]
+    return [(m, _add_live(_values(normal, [*_rolled_keys(keys), *keys], m), keys, division.prefix,
+                          Period("custom", max(m, period.start), min(month_end(m), period.end))))
+            for m in months]
 
 
 def by_child(*, division: Division, period: Period, keys) -> list[dict]:
@@ -155,7 +174,7 @@ def by_child(*, division: Division, period: Period, keys) -> list[dict]:
     rows = []
     for child in division.children.order_by("code"):
         rows.append({"division": child, "label": child.short_name,
-                     "values": _values(raw, [*rolled, *keys], child.prefix)})
+                     "values": _add_live(_values(raw, [*rolled, *keys], child.prefix), keys, child.prefix, period)})
     own = division.prefix.ljust(child_length, "0")
     if any(g == own for (_k, g) in raw):
         rows.insert(0, {"division": None, "label": f"{division.short_name}（本级）",
