@@ -176,9 +176,10 @@ def by_child(*, division: Division, period: Period, keys) -> list[dict]:
         rows.append({"division": child, "label": child.short_name,
                      "values": _add_live(_values(raw, [*rolled, *keys], child.prefix), keys, child.prefix, period)})
     own = division.prefix.ljust(child_length, "0")
-    if any(g == own for (_k, g) in raw):
-        rows.insert(0, {"division": None, "label": f"{division.short_name}（本级）",
-                        "values": _values(raw, [*rolled, *keys], own)})
+    # The division's own station (a street's 社工站): its records carry the division's own code.
+    own_values = _add_live(_values(raw, [*rolled, *keys], own), keys, division.code, period)
+    if any(g == own for (_k, g) in raw) or any(own_values.get(k) for k in keys if MEASURES[k].live):
+        rows.insert(0, {"division": None, "label": f"{division.short_name}（本级）", "values": own_values})
     return rows
 
 

@@ -120,7 +120,7 @@ def export(request):
     """One indicator, by station and month, as xlsx (ad-hoc export)."""
     division, period = _context(request)
     key = request.GET.get("indicator", "")
-    if key not in MEASURES:
+    if key not in MEASURES or MEASURES[key].live or MEASURES[key].derived:
         raise Http404
     return exports.indicator_response(division=division, period=period, measure=MEASURES[key])
 
