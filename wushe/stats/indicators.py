@@ -82,6 +82,9 @@ class Measure:
     # Counted from the records each time (a count of distinct people cannot be added up from
     # daily counts), and only from a street down, where the records are thousands, not millions.
     live: bool = False
+    # Whether the database's own sum is already the exact integer to store (counts, minutes);
+    # money (元 × 100) and durations are rounded in Python instead.
+    exact_in_sql: bool = True
 
     @property
     def derived(self) -> bool:
@@ -234,7 +237,8 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
     # 慈善资源 — money in 分 so that sums stay exact.
     Measure("donation_amount", _("接收捐赠"), _("期内登记的捐赠金额（物资按逐项估值之和），按捐赠日期。"), _("元"),
             Section.CHARITY, base=lambda: Donation.objects.all(), date="received_on",
-            value=Sum(F("amount") * 100), scale=100, part="kind", part_choices=tuple(Donation.Kind.choices),
+            value=Sum(F("amount") * 100), scale=100, exact_in_sql=False, part="kind",
+            part_choices=tuple(Donation.Kind.choices),
             action=Action.CHARITY_MANAGE, describe=lambda r: f"{r.get_kind_display()} {r.amount} 元"),
     Measure("donations", _("捐赠笔数"), _("期内登记的捐赠笔数。"), _("笔"), Section.CHARITY,
             base=lambda: Donation.objects.all(), date="received_on", part="kind",
@@ -243,7 +247,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
     Measure("fund_spent", _("社区基金支出"), _("期内经审批的社区基金支出金额（按支出日期）。"), _("元"), Section.CHARITY,
             base=lambda: FundEntry.objects.filter(kind=FundEntry.Kind.EXPENSE, status=FundEntry.Status.APPROVED),
             date="on", station="fund__station_id", division="fund__station__division_id",
-            value=Sum(F("amount") * 100), scale=100, action=Action.CHARITY_MANAGE,
+            value=Sum(F("amount") * 100), scale=100, exact_in_sql=False, action=Action.CHARITY_MANAGE,
             describe=lambda r: f"{r.fund.name} · {r.purpose} · {r.amount} 元"),
     Measure("resources_linked", _("链接资源"), _("期内登记的链接资源（场地、资金、物资、服务等）项数。"), _("项"),
             Section.CHARITY, base=lambda: ResourceLink.objects.all(), date="linked_on", part="kind",
@@ -279,7 +283,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in [
     Measure("response_minutes", _("诉求答复用时"), _("期内答复的诉求从提交到答复所用时间之和。"), _("小时"),
             Section.NEEDS, base=lambda: Request.objects.filter(handled_at__isnull=False), date="handled_at",
             value=Sum(ExpressionWrapper(F("handled_at") - F("created_at"), output_field=DurationField())),
-            scale=60, action=Action.PERSON_VIEW,
+            scale=60, exact_in_sql=False, action=Action.PERSON_VIEW,
             describe=lambda r: f"{r.get_category_display()} · {r.get_status_display()}"),
     Measure("response_hours", _("诉求平均答复时长"), _("期内答复的诉求，从提交到答复的平均小时数。"), _("小时"),
             Section.NEEDS, derive=_ratio("response_minutes", "requests_handled"),
