@@ -105,7 +105,7 @@ def summary(request, division: str | None = None, period: str | None = None, at:
 def series(request, indicator: str, division: str | None = None, by: str = "month", period: str | None = None,
            at: str | None = None, to: str | None = None):
     """One indicator by month (``by=month``) or by the divisions or stations one level below
-    (``by=station``)."""
+    (``by=station``), for ``from``/``to`` or ``period`` with ``at`` (default: this year)."""
     if indicator not in MEASURES:
         raise HttpError(400, _("没有这个指标：%(k)s") % {"k": indicator[:30]})
     if by not in ("month", "station"):

@@ -158,6 +158,10 @@ def _seed(*, scale: str, seed_value: int, stdout) -> SeedReport:
     from wushe.charity.demo import seed as seed_charity
 
     seed_charity(seed_value=seed_value)
+    if scale == "city":  # a year of 成都's service records: ≈ 10 million rows
+        from wushe.core.demo_services import seed_service_records
+
+        seed_service_records(prefix=CHENGDU, seed_value=seed_value, stdout=stdout)
     return report
 
 
