@@ -33,6 +33,9 @@ def test_the_rebuild_command_reports_what_it_wrote(net, people):
     out = io.StringIO()
     call_command("rebuild_rollups", stdout=out)
     assert "已重建" in out.getvalue()
-    assert DayRollup.objects.filter(key="attendances").get().value == 2
+    assert DayRollup.objects.filter(key="attendances", grain="s").get().value == 2
+    # … and its sums for the street and the county.
+    assert set(DayRollup.objects.filter(key="attendances").values_list("grain", "division", "value")) == {
+        ("s", net.street_a.code, 2), ("t", net.street_a.code, 2), ("c", net.county.code, 2)}
     call_command("rebuild_rollups", "--indicator", "activities", stdout=io.StringIO())
     assert DayRollup.objects.filter(key="attendances").exists()

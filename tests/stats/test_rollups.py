@@ -76,7 +76,9 @@ def _records(net, people, rng):
 
 
 def _check(net, periods):
-    for prefix_division in (net.county, net.street_a, net.community_a1):
+    # A city and a district read the street and county sums, a street and a community the
+    # stations' own rows: every grain must agree with the records.
+    for prefix_division in (net.city, net.county, net.street_a, net.community_a1):
         for period in periods:
             figures = selectors.totals(division=prefix_division, period=period)
             for m in ROLLED:

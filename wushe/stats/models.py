@@ -12,7 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Grain(models.TextChoices):
+    """How fine a rollup row is: a station's own rows, and their sums per street and per county,
+    so that a city's figures add up a few thousand rows, not a million."""
+
+    STATION = "s", "站点"
+    TOWN = "t", "街道"
+    COUNTY = "c", "区县"
+
+
+# The division prefix length each coarser grain sums to.
+GRAIN_LENGTH = {Grain.TOWN: 9, Grain.COUNTY: 6}
+
+
 class _Rollup(models.Model):
+    grain = models.CharField(max_length=1, choices=Grain.choices, default=Grain.STATION)
     key = models.CharField(max_length=24)  # the indicator (wushe.stats.indicators)
     # The 12-digit division the records belong to (the station's, or a community's for
     # records kept by community), so a scope is a range on one column.
@@ -34,7 +48,7 @@ class DayRollup(_Rollup):
     day = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["key", "day", "division"], name="dayrollup_key_day_div"),
+        indexes = [models.Index(fields=["grain", "key", "day", "division"], name="dayrollup_grain_key_day_div"),
                    models.Index(fields=["station", "key"], name="dayrollup_station_key"),
                    models.Index(fields=["division", "key"], name="dayrollup_div_key")]
 
@@ -43,7 +57,7 @@ class MonthRollup(_Rollup):
     month = models.DateField()  # the first day of the month
 
     class Meta:
-        indexes = [models.Index(fields=["key", "month", "division"], name="monthrollup_key_month_div"),
+        indexes = [models.Index(fields=["grain", "key", "month", "division"], name="monthrollup_grain_key_month"),
                    models.Index(fields=["station", "key"], name="monthrollup_station_key"),
                    models.Index(fields=["division", "key"], name="monthrollup_div_key")]
 

@@ -13,13 +13,14 @@ import contextvars
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, F, Sum, Value
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import BigIntegerField, CharField, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from wushe.core.divisions import within
 from wushe.core.models import Division, Station
 from wushe.stats.indicators import MEASURES, ROLLED, Measure, base_value
-from wushe.stats.models import DayRollup, MonthRollup
+from wushe.stats.models import GRAIN_LENGTH, DayRollup, Grain, MonthRollup
 
 _paused = contextvars.ContextVar("wushe_rollups_paused", default=False)
 BATCH = 5000
@@ -68,9 +69,10 @@ def _write_days(measure: Measure, qs) -> int:
     """The measure's day rows from its records ``qs``."""
     grouped = _grouped(measure, qs)
     if measure.exact_in_sql:
-        return _insert_select(DayRollup, ["key", "day", "division", "part", "station_id", "value"],
-                              grouped.annotate(_k=Value(measure.key, output_field=CharField())),
-                              ["_k", "_d", "_v", "_p", "_s", "_n"],
+        return _insert_select(DayRollup, ["grain", "key", "day", "division", "part", "station_id", "value"],
+                              grouped.annotate(_k=Value(measure.key, output_field=CharField()),
+                                               _g=Value(Grain.STATION, output_field=CharField())),
+                              ["_g", "_k", "_d", "_v", "_p", "_s", "_n"],
                               where='WHERE sub."_d" IS NOT NULL AND sub."_n" <> 0')
     # Sums of money (分 from decimal 元) and of durations are rounded here, exactly.
     batch, n = [], 0
@@ -88,11 +90,29 @@ def _write_days(measure: Measure, qs) -> int:
 
 def _months(day_rows) -> None:
     """Month rows from the day rows just written (``day_rows`` a DayRollup queryset)."""
-    grouped = (day_rows.order_by().annotate(_k=F("key"), _v=F("division"), _s=F("station_id"), _p=F("part"),
-                                            _m=TruncMonth("day"))
-               .values("_k", "_v", "_s", "_p", "_m").annotate(_n=Sum("value")))
-    _insert_select(MonthRollup, ["key", "division", "station_id", "part", "month", "value"], grouped,
-                   ["_k", "_v", "_s", "_p", "_m", "_n"])
+    grouped = (day_rows.filter(grain=Grain.STATION).order_by()
+               .annotate(_g=F("grain"), _k=F("key"), _v=F("division"), _s=F("station_id"), _p=F("part"),
+                         _m=TruncMonth("day"))
+               .values("_g", "_k", "_v", "_s", "_p", "_m").annotate(_n=Sum("value")))
+    _insert_select(MonthRollup, ["grain", "key", "division", "station_id", "part", "month", "value"], grouped,
+                   ["_g", "_k", "_v", "_s", "_p", "_m", "_n"])
+
+
+def _coarse(keys, code: str | None = None) -> None:
+    """The street and county sums of the station rows of ``keys``: for the street and the
+    county of division ``code`` only, or everywhere when it is None."""
+    for model, date in ((DayRollup, "day"), (MonthRollup, "month")):
+        for grain, length in GRAIN_LENGTH.items():
+            place = Q() if code is None else within("division", code[:length])
+            model.objects.filter(place, grain=grain, key__in=keys).delete()
+            grouped = (model.objects.filter(place, grain=Grain.STATION, key__in=keys).order_by()
+                       .annotate(_g=Value(grain, output_field=CharField()), _k=F("key"),
+                                 _v=Concat(Substr("division", 1, length), Value("0" * (12 - length)),
+                                           output_field=CharField()),
+                                 _s=Cast(Value(None), BigIntegerField()), _p=F("part"), _d=F(date))
+                       .values("_g", "_k", "_v", "_s", "_p", "_d").annotate(_n=Sum("value")))
+            _insert_select(model, ["grain", "key", "division", "station_id", "part", date, "value"], grouped,
+                           ["_g", "_k", "_v", "_s", "_p", "_d", "_n"])
 
 
 def rebuild(keys=None, stdout=None) -> dict[str, int]:
@@ -105,6 +125,7 @@ def rebuild(keys=None, stdout=None) -> dict[str, int]:
             MonthRollup.objects.filter(key=measure.key).delete()
             written[measure.key] = _write_days(measure, measure.base())
             _months(DayRollup.objects.filter(key=measure.key))
+            _coarse([measure.key])
         if stdout:
             stdout.write(f"  {measure.key}: {written[measure.key]}")
     return written
@@ -112,22 +133,25 @@ def rebuild(keys=None, stdout=None) -> dict[str, int]:
 
 def refresh(measures: list[Measure], *, station_id: int | None = None, division: str | None = None) -> None:
     """Recount one station's rows (or, for records kept by community, one division's) of these
-    measures, all kept by station or all by community."""
+    measures, all kept by station or all by community, and their street's and county's sums."""
     keys = [m.key for m in measures]
     with transaction.atomic():
+        code = division
         if station_id is not None:
-            # Queue behind any other recount of this station (see the module note).
-            list(Station.objects.select_for_update().filter(pk=station_id).values_list("pk"))
-            where = {"station_id": station_id}
-        else:
-            list(Division.objects.select_for_update().filter(pk=division).values_list("pk"))
-            where = {"division": division, "station_id": None}
-        DayRollup.objects.filter(key__in=keys, **where).delete()
-        MonthRollup.objects.filter(key__in=keys, **where).delete()
+            code = Station.objects.filter(pk=station_id).values_list("division_id", flat=True).first()
+            if code is None:
+                return
+        # Recounts in one county queue on the county's row: each rewrites the county's sums
+        # (see the module note).
+        list(Division.objects.select_for_update().filter(pk=code[:6].ljust(12, "0")).values_list("pk"))
+        where = {"station_id": station_id} if station_id is not None else {"division": division, "station_id": None}
+        DayRollup.objects.filter(key__in=keys, grain=Grain.STATION, **where).delete()
+        MonthRollup.objects.filter(key__in=keys, grain=Grain.STATION, **where).delete()
         for m in measures:
             _write_days(m, m.base().filter(
                 **({m.station: station_id} if station_id is not None else {m.division: division})))
         _months(DayRollup.objects.filter(key__in=keys, **where))
+        _coarse(keys, code)
 
 
 # --- which records feed which indicators ------------------------------------------------------

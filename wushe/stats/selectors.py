@@ -15,7 +15,7 @@ from wushe.accounts.scope import prefixes_for
 from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within
 from wushe.core.models import Division, Station
 from wushe.stats.indicators import BY_GROUP, MEASURES, SHOWN, Measure
-from wushe.stats.models import DayRollup, MonthRollup
+from wushe.stats.models import DayRollup, Grain, MonthRollup
 from wushe.stats.periods import Period, month_end
 from wushe.stats.replica import reading
 
@@ -61,6 +61,9 @@ def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length
     """Raw sums (base units) per (key, group): ``by`` is None, "month", "part", "station" or
     "child" (the first ``child_length`` digits of the division)."""
     edges, months = period.split()
+    # The coarsest rows that still split as asked: a city sums county rows, a county street rows.
+    grain = (Grain.STATION if by == "station" or len(prefix) > 6 else
+             Grain.TOWN if len(prefix) == 6 else Grain.COUNTY)
     group = {
         None: {}, "part": {"g": F("part")}, "station": {"g": F("station_id")},
         "child": {"g": Substr("division", 1, child_length or 12)},
@@ -70,7 +73,7 @@ def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length
     def add(qs, extra):
         g = dict(group.get(by, {})) if by != "month" else extra
         names = ["key", *g]
-        for r in qs.filter(key__in=list(keys)).filter(within("division", prefix)).order_by().annotate(**g) \
+        for r in qs.filter(grain=grain, key__in=list(keys)).filter(within("division", prefix)).order_by().annotate(**g) \
                 .values(*names).annotate(v=Sum("value")):
             k = (r["key"], r.get("g"))
             out[k] = out.get(k, 0) + (r["v"] or 0)
