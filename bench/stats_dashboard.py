@@ -59,13 +59,13 @@ def _machine() -> str:
 
 
 def _sql_summary(prefix: str, year: int) -> str:
-    """What the summary must at least do: sum this year's and last year's month rows under the
-    prefix, per indicator."""
+    """What the summary must at least do: sum this year's and last year's month rows of the
+    counties under the prefix (the same rollup rows the selector reads), per indicator."""
     low, high = prefix.ljust(12, "0"), prefix.ljust(12, "9")
     table = MonthRollup._meta.db_table
     return (f"SELECT key, SUM(CASE WHEN month >= '{year}-01-01' THEN value ELSE 0 END), "
             f"SUM(CASE WHEN month < '{year}-01-01' THEN value ELSE 0 END) FROM {table} "
-            f"WHERE month BETWEEN '{year - 1}-01-01' AND '{year}-12-01' "
+            f"WHERE grain = 'c' AND month BETWEEN '{year - 1}-01-01' AND '{year}-12-01' "
             f"AND division >= '{low}' AND division <= '{high}' GROUP BY key")
 
 
