@@ -21,6 +21,16 @@ from wushe.stats.periods import Period, PeriodError
 PERIOD_KINDS = [("month", _l("月")), ("quarter", _l("季度")), ("year", _l("年")), ("custom", _l("自定义"))]
 
 
+class KnownCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:
+        return self._known
+
+
 def _context(request):
     """The division and period a page is about, from the query string (404 outside scope)."""
     division = selectors.scope_get(user=request.user, code=request.GET.get("division"))
@@ -89,7 +99,11 @@ def indicator(request, key):
     records = selectors.records(user=request.user, measure=measure, division=division, period=period)
     page = rows = None
     if records is not None:
-        page = Paginator(records, 25).get_page(request.GET.get("page"))
+        # A count's records number exactly the figure (the rollups equal the records: tested),
+        # so the list does not count a street's tens of thousands of rows again.
+        known = figure.value if measure.value is None and not measure.live else None
+        page = (KnownCountPaginator(records, 25, known) if known is not None else Paginator(records, 25)) \
+            .get_page(request.GET.get("page"))
         rows = selectors.record_rows(user=request.user, measure=measure, page=page)
     needs = [MEASURES[k] for k in measure.needs]
     return render(request, "stats/indicator.html", {
