@@ -152,6 +152,8 @@ def test_derived_figures_are_computed_from_their_parts(net, people):
     assert selectors.totals(division=net.county, period=period)["people"] is None
     request = Request.objects.create(station=net.station_a, community=net.community_a1, category="care",
                                      description="楼道灯坏了", name="李", mobile=mobile())
+    # Submitted two days ago, so that five hours later is still inside the period at any time of day.
+    request.created_at -= datetime.timedelta(days=2)
     request.handled_at = request.created_at + datetime.timedelta(hours=5)
     request.save()
     figures = selectors.totals(division=net.street_a, period=period)

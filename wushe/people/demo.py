@@ -122,7 +122,7 @@ def _community(community, station, tags, size, seed_value, today, ids) -> int:
             r.last_visit_on = today - datetime.timedelta(days=rng.randrange(0, 25))
             r.visit_due_on = r.last_visit_on + datetime.timedelta(days=r.visit_every_days)
         residents.append(r)
-    _households(residents, community, rng)
+    _households(residents, community, rng, today)
     Resident.objects.bulk_create(residents, batch_size=2000)
     if hi <= 100:
         # A first version in the change history, as a file registered by hand has; left out at
@@ -153,9 +153,11 @@ def _community(community, station, tags, size, seed_value, today, ids) -> int:
     return len(residents)
 
 
-def _households(residents, community, rng) -> None:
+def _households(residents, community, rng, today) -> None:
     """Pair some adults into one 户 (head and spouse), before the residents are written."""
-    adults = [r for r in residents if r.birth_date and r.age() >= 18]
+    # Ages once: the partner search compares them many times (a million residents at city scale).
+    age = {id(r): r.age(today) for r in residents if r.birth_date}
+    adults = [r for r in residents if age.get(id(r), 0) >= 18]
     rng.shuffle(adults)
     heads = adults[: len(adults) // 4]
     households = Household.objects.bulk_create(
@@ -164,7 +166,7 @@ def _households(residents, community, rng) -> None:
     for head, household in zip(heads, households, strict=True):
         single.discard(id(head))
         head.household, head.relation = household, Resident.Relation.HEAD
-        partner = next((r for r in adults if id(r) in single and abs(r.age() - head.age()) < 6
+        partner = next((r for r in adults if id(r) in single and abs(age[id(r)] - age[id(head)]) < 6
                         and r.sex != head.sex), None)
         if partner:
             single.discard(id(partner))

@@ -232,6 +232,11 @@ def records(*, user, measure: Measure, division: Division, period: Period):
         return None
     qs = (measure.records(period.start, period.end).filter(within(measure.division, division.prefix))
           .annotate(_code=F(measure.division)).order_by(f"-{measure.date}", "-id"))
+    # The record a row describes and links to (a sign-in's activity, a session's group) comes
+    # in the same query, not one query per row.
+    path = (measure.station or measure.division).rpartition("__")[0]
+    if path:
+        qs = qs.select_related(path)
     return reading(qs)
 
 
