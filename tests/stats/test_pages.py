@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _activity(net, people, *, station=None, title="健康讲座", days_ago=2, sign_ins=3, numbers=None):
-    start = timezone.now() - datetime.timedelta(days=days_ago)
+    # Two days ago, but never before this month's 1st: the tests read this month (and this year),
+    # which on the 1st and 2nd would not hold an activity of two days ago.
+    first = timezone.make_aware(datetime.datetime.combine(timezone.localdate().replace(day=1), datetime.time.min))
+    start = max(timezone.now() - datetime.timedelta(days=days_ago), first)
     actor = people["head"] if station in (None, net.station_a) else people["worker_b"]
     activity = activity_services.activity_save(actor=actor, station=station or net.station_a, data={
         "title": title, "category": "health", "starts_at": start, "ends_at": start + datetime.timedelta(hours=2),

@@ -177,7 +177,8 @@ def test_by_group_counts_under_each_group_and_never_in_a_total(net, people):
     activity = _activity(net.station_a, random.Random(4), 1, "祖孙同乐")
     for _n in range(3):
         activity_services.sign_in(activity=activity, name="居民", mobile=mobile(), actor=_head(net.station_a))
-    period = Period.containing("year", timezone.localdate())
+    # The activity's own year: a day and some hours ago is last year on 1 January.
+    period = Period.containing("year", timezone.localtime(activity.starts_at).date())
     assert selectors.by_group(division=net.street_a, period=period, key="attendances") == [("未指定", 3)]
     activity.target_tags.set([old, young])  # after the save: the by-group rows follow
     groups = dict(selectors.by_group(division=net.street_a, period=period, key="attendances"))
