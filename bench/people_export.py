@@ -33,7 +33,7 @@ def main() -> int:
     if not Resident.objects.filter(within("community_id", "5101")).exists():
         call_command("seed_demo", scale="city", verbosity=2)
     county = (Resident.objects.filter(within("community_id", "5101")).values("community_id").order_by()
-              .annotate(n=Count("id")).order_by("-n").first()["community_id"][:6])
+              .annotate(n=Count("id")).order_by("-n", "community_id").first()["community_id"][:6])
     center = Station.objects.get(division_id=county.ljust(12, "0"), tier=Station.Tier.CENTER)
     user, created = User.objects.get_or_create(username="bench_center_head", defaults={"is_demo": True})
     if created:

@@ -42,7 +42,7 @@ def main() -> int:
           f"({connection.vendor})")
 
     street_code = (Resident.objects.filter(within("community_id", "5101")).values("community_id")
-                   .order_by().annotate(n=Count("id")).order_by("-n").first()["community_id"][:9])
+                   .order_by().annotate(n=Count("id")).order_by("-n", "community_id").first()["community_id"][:9])
     street = Division.objects.get(code=street_code.ljust(12, "0"))
     user, created = User.objects.get_or_create(username="bench_street", defaults={"is_demo": True})
     if created:

@@ -25,6 +25,7 @@ setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.functions import Substr  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -42,9 +43,10 @@ CITY = os.environ.get("BENCH_CITY", "5101")  # 成都
 
 
 def _user(name, role, division):
-    user, created = User.objects.get_or_create(username=name, defaults={"is_demo": True})
-    if created:
-        RoleAssignment.objects.create(user=user, role=role, division=division)
+    user, _created = User.objects.get_or_create(username=name, defaults={"is_demo": True})
+    # An earlier run may have given the account another division: it gets this one only.
+    RoleAssignment.objects.filter(user=user).exclude(role=role, division=division).delete()
+    RoleAssignment.objects.get_or_create(user=user, role=role, division=division)
     return user
 
 
@@ -111,8 +113,10 @@ def main() -> int:
     page = timed(lambda: civil.get(f"/stats/?division={CITY}"), max(5, RUNS // 4))
     print(f"  city dashboard page (all sections, ranking, trend) p50 {p50(page):6.1f} ms  p95 {p95(page):6.1f} ms")
 
-    street_code = (Station.objects.filter(within("division_id", CITY), tier="room").values("division_id")
-                   .order_by().annotate(n=Count("id")).order_by("-n").first()["division_id"][:9])
+    # The street with the most 社工室 (ties broken by code, so every run opens the same one).
+    street_code = (Station.objects.filter(within("division_id", CITY), tier="room")
+                   .annotate(street=Substr("division_id", 1, 9)).values("street")
+                   .order_by().annotate(n=Count("id")).order_by("-n", "street").first()["street"])
     street = Division.objects.get(code=street_code.ljust(12, "0"))
     drill_client = Client()
     drill_client.force_login(_user("bench_street_stats", Role.STREET, street))

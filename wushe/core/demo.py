@@ -99,6 +99,7 @@ def seed(*, scale: str = "small", seed_value: int = 2026, stdout=None) -> SeedRe
     # Records are bulk-loaded; the dashboard's rollups are written once at the end.
     with paused():
         report = _seed(scale=scale, seed_value=seed_value, stdout=stdout)
+    _analyze()  # the rebuild's plans need the loaded tables' statistics, the dashboard the rollups'
     rebuild(stdout=stdout)
     _analyze()
     return report
