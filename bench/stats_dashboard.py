@@ -35,6 +35,7 @@ from wushe.activities.models import SignIn  # noqa: E402
 from wushe.core.divisions import within  # noqa: E402
 from wushe.core.models import Division, Station  # noqa: E402
 from wushe.stats import rollups  # noqa: E402
+from wushe.stats.indicators import ROLLED  # noqa: E402
 from wushe.stats.models import DayRollup, MonthRollup, Report  # noqa: E402
 from wushe.stats.reports import generate  # noqa: E402
 
@@ -65,9 +66,12 @@ def _sql_summary(prefix: str, year: int) -> str:
     counties under the prefix (the same rollup rows the selector reads), per indicator."""
     low, high = prefix.ljust(12, "0"), prefix.ljust(12, "9")
     table = MonthRollup._meta.db_table
+    # Naming the indicators, as the summary does, lets the planner take the (grain, key, month)
+    # index instead of every grain's rows of the city (0.3 s once SQLite has statistics).
+    keys = ", ".join(f"'{m.key}'" for m in ROLLED)
     return (f"SELECT key, SUM(CASE WHEN month >= '{year}-01-01' THEN value ELSE 0 END), "
             f"SUM(CASE WHEN month < '{year}-01-01' THEN value ELSE 0 END) FROM {table} "
-            f"WHERE grain = 'c' AND month BETWEEN '{year - 1}-01-01' AND '{year}-12-01' "
+            f"WHERE grain = 'c' AND key IN ({keys}) AND month BETWEEN '{year - 1}-01-01' AND '{year}-12-01' "
             f"AND division >= '{low}' AND division <= '{high}' GROUP BY key")
 
 
