@@ -64,6 +64,20 @@ def test_the_list_shows_numbers_masked(people, login, zhang):
     assert zhang.id_number.reveal() not in html and zhang.mobile.reveal() not in html
 
 
+def test_the_list_sorts_by_a_column_and_keeps_the_filter(people, login, make_resident):
+    for name, born in (("阿大", 1940), ("赵二", 1990), ("钱三", 1960)):
+        make_resident(name, birth_date=datetime.date(born, 5, 1), risk="high")
+    client = login(people["worker"])
+    for sort, expected in (("age", ["赵二", "钱三", "阿大"]), ("-age", ["阿大", "钱三", "赵二"]),
+                           ("name", ["阿大", "钱三", "赵二"]), ("-name", ["赵二", "钱三", "阿大"])):
+        rows = client.get("/people/", {"risk": "high", "sort": sort}).content.decode().split("<tbody>")[1]
+        assert sorted(expected, key=rows.index) == expected, sort
+    html = client.get("/people/", {"risk": "high", "sort": "age"}).content.decode()
+    # The heading of the column in use reverses it, and every heading keeps the filter.
+    assert 'href="?risk=high&amp;sort=-age"' in html and 'href="?risk=high&amp;sort=name"' in html
+    assert client.get("/people/", {"sort": "password"}).status_code == 200  # an unknown column: the usual order
+
+
 @pytest.mark.parametrize("field", ["id_number", "mobile"])
 def test_reveal_shows_the_full_value_and_is_audited(people, login, zhang, field):
     value = getattr(zhang, field).reveal()

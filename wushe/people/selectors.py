@@ -46,6 +46,20 @@ def resident_list(*, user) -> QuerySet[Resident]:
     return _scoped(Resident, user).select_related("community", "station")
 
 
+# The list's sortable columns (``?sort=name``, ``?sort=-name``): column → the indexed order.
+RESIDENT_SORTS = {"name": ("name_pinyin",), "age": ("-birth_date",), "community": ("community_id", "name")}
+
+
+def resident_sorted(qs: QuerySet[Resident], sort: str) -> QuerySet[Resident]:
+    """The list in a column's order (``-`` reverses it); the model's order for anything else."""
+    fields = RESIDENT_SORTS.get(sort.removeprefix("-"))
+    if fields is None:
+        return qs
+    if sort.startswith("-"):
+        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+    return qs.order_by(*fields, "pk")
+
+
 def _file(pk: int) -> Resident:
     resident = Resident.objects.select_related("community", "station__division", "household").filter(pk=pk).first()
     if resident is None:
