@@ -7,10 +7,12 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from openpyxl import Workbook
 
 from tests.people import factories
-from wushe.core.pii import id_check_digit
+from wushe.core.pii import hash_lookup, id_check_digit
+from wushe.core.rows import Sink
 from wushe.people import importing
 from wushe.people.importing import ImportFileError, ImportOptions, apply_import, plan_import
 from wushe.people.models import ImportJob, Resident, Tag
@@ -87,6 +89,27 @@ def test_good_rows_go_in_and_bad_rows_are_skipped(people, ledger, options):
     assert wang.living == Resident.Living.ALONE
     assert list(wang.tags.values_list("name", flat=True)) == ["独居老人"]
     assert wang.name_pinyin.startswith("wdy")
+    # Written as plain rows: what the encrypted fields and the model would have stored.
+    assert (wang.id_number_hash, wang.mobile_hash) == (hash_lookup("id_number", ID_WANG),
+                                                       hash_lookup("mobile", "13812345678"))
+    assert (wang.id_number_masked, wang.mobile_masked, wang.id_suffix) == (
+        factories.masked_id(ID_WANG), "138****5678", ID_WANG[-4:])
+    assert (wang.birth_date, wang.sex) == (datetime.date(1943, 4, 9), Resident.Sex.MALE)
+    assert (wang.consent_by, wang.consent_on, wang.risk) == (Resident.ConsentBy.SELF, options.consent_on,
+                                                             Resident.Risk.LOW)
+    assert wang.created_by == people["worker"] and wang.created_at is not None
+
+
+def test_imported_residents_take_fresh_ids_and_later_ones_follow(people, ledger, options, net):
+    """A deleted resident's id is never given again (their history and audit entries name it)."""
+    gone = Resident.objects.create(station=net.station_a, community=net.community_a1, name="已删除").pk
+    Resident.objects.filter(pk=gone).delete()
+    plan = plan_import(actor=people["worker"], path=ledger, options=options)
+    apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+    imported = sorted(Resident.objects.values_list("pk", flat=True))
+    assert len(imported) == 2 and imported[0] > gone
+    later = Resident.objects.create(station=net.station_a, community=net.community_a1, name="后来者")
+    assert later.pk > imported[-1]
 
 
 def test_all_or_nothing_imports_nothing_when_a_row_is_bad(people, ledger, options):
@@ -97,11 +120,23 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(people, ledger, option
 
 
 def test_a_failure_mid_import_leaves_no_rows(people, ledger, options):
+    """The database fails while storing the category links, after the residents were sent."""
     plan = plan_import(actor=people["worker"], path=ledger, options=options)
-    with mock.patch.object(Resident.tags.through.objects, "bulk_create", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+    assert any(row.tags for row in plan.creates)
+    sent = []
+    real_put = Sink.put
+
+    def failing_put(sink, sql, rows):
+        sent.append(sql)
+        if Resident.tags.through._meta.db_table in sql:
+            sql = sql.replace(Resident.tags.through._meta.db_table, "no_such_table")  # fails on the writer thread
+        real_put(sink, sql, rows)
+
+    with mock.patch.object(Sink, "put", failing_put), pytest.raises(DatabaseError):
+        apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
+    assert Resident._meta.db_table in sent[0]
     assert not Resident.objects.exists()
+    assert not Resident.tags.through.objects.exists()
 
 
 def test_without_consent_only_minimal_records_may_be_imported(people, ledger, net):

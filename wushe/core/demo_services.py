@@ -30,17 +30,13 @@ plain rows, not through the services: ten million service calls would take a day
 import bisect
 import datetime
 import itertools
-import queue
 import random
 import secrets
-import threading
 import time
 from collections import defaultdict
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from wushe.accounts.models import RoleAssignment, User
@@ -51,6 +47,7 @@ from wushe.casework.models import Session as CaseSession
 from wushe.core.divisions import within
 from wushe.core.models import Division, Room, RoomBooking, Station
 from wushe.core.pii import encrypt, lookup_hash, mask_mobile
+from wushe.core.rows import Sink, Table, reset_sequences
 from wushe.groupwork.models import Attendance, Group, Member
 from wushe.groupwork.models import Session as GroupSession
 from wushe.people.models import Resident
@@ -62,7 +59,6 @@ from wushe.volunteers.models import Project, Registration, ServiceHours, Shift, 
 SHARE = {"sign_ins": 0.578, "case_sessions": 0.085, "group_attendances": 0.075, "service_hours": 0.080}
 # How much of the work each tier of station does (a street's 社工站 runs the bigger events).
 TIER_WEIGHT = {Station.Tier.ROOM: 1.0, Station.Tier.STATION: 3.0, Station.Tier.CENTER: 3.0}
-CHUNK = 20_000  # rows per executemany / COPY
 DAYS = 365  # the window: the last twelve months, up to yesterday
 OUTSIDERS = 1500  # people from outside the registry who sign in, per county
 MINUTES_PER_DAY = 1440
@@ -189,121 +185,6 @@ def seed_service_records(*, prefix: str, total: int = 10_000_000, seed_value: in
     return counts
 
 
-# --- writing rows -----------------------------------------------------------------------------
-
-class _Table:
-    """Rows of one table as tuples: ``add`` takes the values of ``fields`` (attnames) in order,
-    gives the row the next primary key and returns it; the other columns take their default."""
-
-    def __init__(self, model, fields: list[str], sink: "_Sink"):
-        meta = model._meta
-        by_attname = {f.attname: f for f in meta.concrete_fields}
-        rest = [f for f in meta.concrete_fields if f.attname not in fields and not f.primary_key]
-        consts = []
-        for f in rest:
-            if f.has_default() and not callable(f.default):
-                value = f.get_default()
-            elif f.null:
-                value = None
-            elif f.empty_strings_allowed and not f.has_default():
-                value = ""
-            else:
-                raise ValueError(f"{meta.label}.{f.name} needs a value")
-            consts.append(f.get_db_prep_save(value, connection))
-        self.model = model
-        self.columns = [meta.pk.column] + [by_attname[a].column for a in fields] + [f.column for f in rest]
-        self.consts = tuple(consts)
-        self.next_id = (model.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
-        self.sink = sink
-        table = connection.ops.quote_name(meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        if connection.vendor == "postgresql":
-            self.sql = f"COPY {table} ({columns}) FROM STDIN"
-        else:
-            marks = ", ".join(["?"] * len(self.columns))  # the sqlite3 module's own placeholders
-            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
-        self.rows: list[tuple] = []
-        self.count = 0
-
-    def add(self, *values) -> int:
-        pk = self.next_id
-        self.next_id += 1
-        self.rows.append((pk, *values, *self.consts))
-        if len(self.rows) >= CHUNK:
-            self.flush()
-        return pk
-
-    def flush(self) -> None:
-        if self.rows:
-            self.count += len(self.rows)
-            self.sink.put(self.sql, self.rows)
-            self.rows = []
-
-
-class _Sink:
-    """Writes the chunks on a thread of its own, on the main thread's database connection and
-    in its transaction, so that the database stores one chunk while the next is made (both
-    SQLite and PostgreSQL's client let go of the GIL while they wait). The main thread does
-    not touch the connection while chunks are pending: it ``drain``s first."""
-
-    def __init__(self):
-        connection.ensure_connection()
-        self.raw = connection.connection  # Django opens SQLite with check_same_thread=False
-        self.postgresql = connection.vendor == "postgresql"
-        self.queue: queue.Queue = queue.Queue(maxsize=4)  # bounded: memory stays bounded
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="demo-services-writer", daemon=True)
-        self.thread.start()
-
-    def put(self, sql: str, rows: list[tuple]) -> None:
-        self._raise()
-        self.queue.put((sql, rows))
-
-    def drain(self) -> None:
-        self.queue.join()
-        self._raise()
-
-    def abandon(self) -> None:
-        """Drop what is pending and wait until the connection is free (before a rollback)."""
-        self.error = self.error or RuntimeError("abandoned")
-        self.queue.join()
-        self.error = None
-
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        self._raise()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            try:
-                if item is None:
-                    return
-                if self.error is None:  # after a failure, only empty the queue
-                    sql, rows = item
-                    cursor = self.raw.cursor()
-                    try:
-                        if self.postgresql:
-                            # COPY: the fastest way into PostgreSQL.
-                            with cursor.copy(sql) as copy:
-                                for row in rows:
-                                    copy.write_row(row)
-                        else:
-                            cursor.executemany(sql, rows)
-                    finally:
-                        cursor.close()
-            except BaseException as exc:  # handed to the main thread, which rolls back
-                self.error = exc
-            finally:
-                self.queue.task_done()
-
-
 class _Clock:
     """Times as whole minutes from local midnight of ``origin`` (Asia/Shanghai), turned into
     the value the database column takes (SQLite: Django's UTC text; PostgreSQL: aware)."""
@@ -401,10 +282,10 @@ class _Generator:
         self.case_serials = self._case_serials(stations)
         self.volunteer_ids = set(Volunteer.objects.values_list("id_number_hash", flat=True))
         self.case_holders: set[int] = set()  # residents given a case (one each), per county
-        self.sink = _Sink()
+        self.sink = Sink()
 
         def table(model, fields):
-            return _Table(model, fields, self.sink)
+            return Table(model, fields, self.sink)
 
         t = self.tables = {}
         t["activities"] = table(Activity, [
@@ -473,11 +354,7 @@ class _Generator:
         return {k: t.count for k, t in self.tables.items()}
 
     def reset_sequences(self) -> None:
-        sql = connection.ops.sequence_reset_sql(no_style(), [t.model for t in self.tables.values()])
-        if sql:
-            with connection.cursor() as cursor:
-                for statement in sql:
-                    cursor.execute(statement)
+        reset_sequences(t.model for t in self.tables.values())
 
     def _case_serials(self, stations) -> dict[str, int]:
         """The last serial used per GA-<street>-<year>- prefix (a re-run continues after it)."""

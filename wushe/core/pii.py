@@ -184,6 +184,14 @@ _NORMALIZERS = {"id_number": normalize_id_number, "mobile": normalize_mobile}
 _MASKS = {"id_number": mask_id_number, "mobile": mask_mobile}
 
 
+def stored_forms(kind: str, plain: str) -> tuple[str, str, str]:
+    """What an ``EncryptedField`` stores for a normalized value, for writers that bypass the
+    ORM: (ciphertext, lookup hash, masked form), all empty for an empty value."""
+    if not plain:
+        return "", "", ""
+    return encrypt(plain), lookup_hash(kind, plain), _MASKS[kind](plain)
+
+
 def hash_lookup(kind: str, raw_value: str) -> str:
     """Normalize user input and hash it: ``filter(mobile_hash=hash_lookup("mobile", q))``."""
     return lookup_hash(kind, _NORMALIZERS[kind](raw_value))
