@@ -78,6 +78,7 @@ class Table:
             first = (model.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
             ids = iter(range(first, 2**63))
         self.ids = ids
+        self.next_id = next(ids, None)  # the key the next row gets (a volunteer's number shows it)
         self.sink = sink
         table = connection.ops.quote_name(meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
@@ -90,7 +91,10 @@ class Table:
         self.count = 0
 
     def add(self, *values) -> int:
-        pk = next(self.ids)
+        pk = self.next_id
+        if pk is None:
+            raise RuntimeError(f"no more keys reserved for {self.model._meta.label}")
+        self.next_id = next(self.ids, None)
         self.rows.append((pk, *values, *self.consts))
         if len(self.rows) >= CHUNK:
             self.flush()

@@ -80,15 +80,20 @@ def _group_attendance(sources, start, end):
         "session__group").order_by("-session__held_on", "-id")
 
 
+def _held_in(start, end, path: str = "") -> Q:
+    """An activity counted in the period: it started in it and was not cancelled. ``path``
+    leads from another record to its activity ("activity__")."""
+    return Q(**{f"{path}starts_at__range": _day_range(start, end)}) & ~Q(
+        **{f"{path}status": Activity.Status.CANCELLED})
+
+
 def _activities(sources, start, end):
-    return sources.exclude(status=Activity.Status.CANCELLED).filter(
-        starts_at__range=_day_range(start, end)).order_by("-starts_at", "-id")
+    return sources.filter(_held_in(start, end)).order_by("-starts_at", "-id")
 
 
 def _held(records, start, end):
     """Records of an activity held in the period (as ``_activities`` counts it)."""
-    return records.exclude(activity__status=Activity.Status.CANCELLED).filter(
-        activity__starts_at__range=_day_range(start, end))
+    return records.filter(_held_in(start, end, "activity__"))
 
 
 def _sign_ins(sources, start, end):
