@@ -69,7 +69,7 @@ from wushe.groupwork.models import Group
 from wushe.groupwork.models import Member as GroupMember
 from wushe.groupwork.models import Session as GroupSession
 from wushe.people import services as people_services
-from wushe.people.models import ImportJob, Need, Resident, Survey, TransferRequest, Visit
+from wushe.people.models import ImportJob, Need, Resident, Survey, Tag, TransferRequest, Visit
 from wushe.portal import services as portal_services
 from wushe.portal.models import Request as PortalRequest
 from wushe.supervision import services as supervision_services
@@ -508,6 +508,8 @@ MATRIX: dict[str, Route] = {
                                   lambda p: {}),
     "core:agency": Route(lambda p: {"pk": p.agency.pk}, shared=True),
     "core:agency_edit": Route(lambda p: {"pk": p.agency.pk}, shared=True),
+    # The 人员类别 list is the platform's: only the 系统管理员 keeps it (403 for everyone else).
+    "people:tag_edit": Route(lambda p: {"pk": Tag.objects.get_or_create(name="独居老人")[0].pk}, shared=True),
     "api:division": Route(lambda p: {"code": p.community.code}, api=True),
     "api:station": Route(lambda p: {"station_id": p.station.pk}, api=True),
     "api:resident": Route(lambda p: {"resident_id": p.resident.pk}, api=True, action=Action.PERSON_VIEW),
@@ -981,7 +983,10 @@ def test_a_station_added_elsewhere_stays_invisible(net, api_worker_b):
 
 # --- personal files: roles without person.view -----------------------------------------------------
 
-PEOPLE_ROUTES = [n for n in sorted(MATRIX) if n.startswith("people:") or MATRIX[n].action == Action.PERSON_VIEW]
+# Under people: but no one's file: the platform's 人员类别 list, which the 系统管理员 keeps.
+NOT_FILES = {"people:tag_edit"}
+PEOPLE_ROUTES = [n for n in sorted(MATRIX) if n not in NOT_FILES
+                 and (n.startswith("people:") or MATRIX[n].action == Action.PERSON_VIEW)]
 PEOPLE_CASES = [(name, who) for name in PEOPLE_ROUTES for who in ("civil", "sysadmin", "secadmin", "auditor")]
 
 

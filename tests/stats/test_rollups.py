@@ -187,3 +187,21 @@ def test_by_group_counts_under_each_group_and_never_in_a_total(net, people):
     assert "attendances_by_group" not in selectors.totals(division=net.street_a, period=period)
     activity.target_tags.remove(young)
     assert dict(selectors.by_group(division=net.street_a, period=period, key="activities")) == {"老年人": 1}
+
+
+def test_a_renamed_group_is_renamed_in_the_breakdowns(net, people):
+    from wushe.people.models import Tag
+
+    old = Tag.objects.create(name="老年人")
+    activity = _activity(net.station_a, random.Random(5), 1, "重阳敬老")
+    activity.target_tags.set([old])
+    for _n in range(2):
+        activity_services.sign_in(activity=activity, name="居民", mobile=mobile(), actor=_head(net.station_a))
+    period = Period.containing("year", timezone.localtime(activity.starts_at).date())
+    old.name = "六十周岁及以上需要重点关注的老年人"  # longer than the 16 characters rollups once kept
+    old.save()
+    expected = {"六十周岁及以上需要重点关注的老年人": 2}
+    assert dict(selectors.by_group(division=net.street_a, period=period, key="attendances")) == expected
+    assert dict(selectors.by_group(division=net.county, period=period, key="attendances")) == expected
+    rollups.rebuild()
+    assert dict(selectors.by_group(division=net.street_a, period=period, key="attendances")) == expected

@@ -54,6 +54,7 @@ class Action(models.TextChoices):
     WORKFORCE_MANAGE = "workforce.manage", _("社工人才队伍与培训")
     STATION_PLAN = "station.plan", _("站点工作计划与制度")
     STATS_VIEW = "stats.view", _("查看统计、报表与数据看板")
+    TAG_MANAGE = "tag.manage", _("维护人员类别清单")
 
 
 _STAFF_VIEW = {Action.NETWORK_VIEW}
@@ -71,7 +72,8 @@ _METHODS = {Action.CASE_WORK, Action.GROUP_WORK, Action.ACTIVITY_MANAGE, Action.
             Action.DELIBERATION_MANAGE, Action.STATION_PLAN}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE}),
+    # The 人员类别 list is the whole platform's (statistics break down by it): kept by the 系统管理员.
+    Role.SYSADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.USER_MANAGE, Action.TAG_MANAGE}),
     Role.SECADMIN: frozenset({Action.NETWORK_VIEW, Action.USER_VIEW, Action.ROLE_MANAGE}),
     Role.AUDITOR: frozenset({Action.AUDIT_VIEW, Action.USER_VIEW}),
     # A district official sees aggregates everywhere below, personal files nowhere.

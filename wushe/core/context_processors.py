@@ -30,6 +30,7 @@ MENU = [
     (_("社工机构"), "core:agencies", "briefcase", Action.NETWORK_VIEW),
     (_("账号与角色"), "accounts:users", "people", Action.USER_VIEW),
     (_("审计日志"), "core:audit", "journal-text", Action.AUDIT_VIEW),
+    (_("人员类别"), "people:tags", "tags", Action.TAG_MANAGE),
 ]
 
 

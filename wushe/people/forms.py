@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wushe.core.forms import PhotosField
@@ -34,6 +35,9 @@ class ResidentForm(forms.ModelForm):
         self.fields["station"].queryset = stations
         self.fields["community"].queryset = communities
         self.fields["community"].label_from_instance = lambda d: d.short_name
+        if self.instance.pk:
+            # A category stopped since stays on the files that have it (an edit must not drop it).
+            self.fields["tags"].queryset = Tag.objects.filter(Q(active=True) | Q(residents=self.instance)).distinct()
         if self.instance.pk and self.instance.id_number:
             # Read from the ID number; shown back it would complete the masked ID.
             del self.fields["birth_date"]
@@ -208,3 +212,13 @@ def response_form(survey, *, residents, communities, data=None):
     form = form_class(data)
     form.fields["community"].label_from_instance = lambda d: d.short_name
     return form
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "description", "sort_order", "active"]
+        help_texts = {
+            "name": _("改名后，已登记的服务对象和统计中的“按服务人群”分类随之改名。"),
+            "active": _("停用后不再出现在登记和导入的可选类别中；已登记的服务对象保留该类别。"),
+        }

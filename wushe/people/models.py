@@ -48,6 +48,9 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:tags")
+
 
 class Household(models.Model):
     """户: residents living as one family unit, in one community."""

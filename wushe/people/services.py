@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
 from wushe.accounts.roles import Action
-from wushe.accounts.scope import can, check
+from wushe.accounts.scope import can, check, may
 from wushe.core import audit
 from wushe.core.attachments import attach
 from wushe.core.models import AuditEntry
@@ -436,3 +436,17 @@ def survey_respond(*, actor, survey, community, resident=None, answers: dict, re
         audit.record(AuditEntry.Action.CREATED, request=request, actor=actor, obj=response,
                      object_label=survey.title, detail={"raised_needs": len(raised)})
     return response
+
+
+def tag_save(*, actor, form, request=None) -> Tag:
+    """Add or change a category of the platform's 人员类别 list (kept by the 系统管理员).
+    A category is never deleted: files and statistics name it; it is stopped instead."""
+    if not may(actor, Action.TAG_MANAGE):
+        raise PermissionDenied
+    created = form.instance.pk is None
+    changed = {f: form.cleaned_data[f] for f in form.changed_data}
+    with transaction.atomic():
+        tag = form.save()
+        audit.record(AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED, request=request,
+                     actor=actor, obj=tag, detail={"changed": {k: str(v) for k, v in changed.items()}})
+    return tag

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,7 +18,7 @@ from wushe.accounts.scope import can
 from wushe.core.access import requires
 from wushe.core.divisions import within
 from wushe.core.exports import audited_xlsx
-from wushe.core.views import error_text, form_errors_from
+from wushe.core.views import error_text, form_errors_from, record_form
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
 from wushe.people.forms import (
@@ -27,11 +27,12 @@ from wushe.people.forms import (
     QuestionFormSet,
     ResidentForm,
     SurveyForm,
+    TagForm,
     TransferRequestForm,
     VisitForm,
     response_form,
 )
-from wushe.people.models import Need
+from wushe.people.models import Need, Tag
 
 
 @requires(Action.PERSON_VIEW)
@@ -380,3 +381,23 @@ def survey_respond(request, pk):
     return render(request, "people/survey_respond.html", {
         "form": form, "survey": survey, "picker": picker})
 
+
+
+# --- the 人员类别 list --------------------------------------------------------------------------
+
+@requires(Action.TAG_MANAGE)
+def tag_list(request):
+    return render(request, "people/tag_list.html", {"tags": Tag.objects.all()})
+
+
+@requires(Action.TAG_MANAGE)
+@require_http_methods(["GET", "POST"])
+def tag_edit(request, pk=None):
+    tag = get_object_or_404(Tag, pk=pk) if pk is not None else Tag()
+    return record_form(
+        request, form=TagForm(request.POST or None, instance=tag),
+        save=lambda form: services.tag_save(actor=request.user, form=form, request=request),
+        done=lambda saved: _("已保存人员类别“%(n)s”。") % {"n": saved.name},
+        title=_("新增人员类别") if pk is None else _("修改人员类别“%(n)s”") % {"n": tag.name},
+        subtitle=_("人员类别是全平台共用的清单：登记、导入、筛选和统计都按它分类。"),
+        cancel_url=reverse("people:tags"))

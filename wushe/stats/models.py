@@ -33,7 +33,8 @@ class _Rollup(models.Model):
     division = models.CharField(max_length=12)
     station = models.ForeignKey("core.Station", null=True, on_delete=models.CASCADE, related_name="+",
                                 db_index=False)
-    part = models.CharField(max_length=16, blank=True, default="")  # a breakdown (服务类别 …), or ""
+    # A breakdown (服务类别, 服务人群 …), or "": as long as a 人员类别's name may be.
+    part = models.CharField(max_length=30, blank=True, default="")
     # Integers in the indicator's base unit (records, minutes, 分): sums stay exact.
     value = models.BigIntegerField()
 

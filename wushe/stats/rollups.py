@@ -279,12 +279,34 @@ def _groups_changed(sender, instance, action, **kwargs):
         refresh([MEASURES["activities_by_group"], MEASURES["attendances_by_group"]], station_id=instance.station_id)
 
 
+_NAME_BEFORE = "_wushe_rollup_name_before"
+
+
+def _tag_before(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        setattr(instance, _NAME_BEFORE, sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first())
+
+
+def _tag_renamed(sender, instance, raw=False, **kwargs):
+    """The by-group breakdowns name the 人员类别: a renamed one is renamed there too (rows of
+    one part add up when read, so rows already under the new name do no harm)."""
+    before = getattr(instance, _NAME_BEFORE, None)
+    if raw or not before or before == instance.name:
+        return
+    keys = [m.key for m in MEASURES.values() if (m.part or "").endswith("target_tags__name")]
+    for model in (DayRollup, MonthRollup):
+        model.objects.filter(key__in=keys, part=before).update(part=instance.name)
+
+
 def connect() -> None:
     from django.db.models.signals import m2m_changed, pre_delete
 
     from wushe.activities.models import Activity
+    from wushe.people.models import Tag
 
     m2m_changed.connect(_groups_changed, sender=Activity.target_tags.through, dispatch_uid="wushe.stats.groups")
+    pre_save.connect(_tag_before, sender=Tag, dispatch_uid="wushe.stats.tag.pre_save")
+    post_save.connect(_tag_renamed, sender=Tag, dispatch_uid="wushe.stats.tag.post_save")
     WATCH.update(_watch())
     for model in WATCH:
         uid = f"wushe.stats.{model._meta.label}"
