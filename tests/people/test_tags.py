@@ -37,7 +37,7 @@ def test_a_name_already_on_the_list_is_refused_by_name(login, people):
     client = login(people["sysadmin"])
     response = client.post(reverse("people:tag_create"), {"name": "残疾人", "sort_order": 1, "active": "on"})
     assert response.status_code == 200
-    assert "已存在" in response.content.decode()
+    assert "清单中已有这个名称的人员类别" in response.content.decode()
     assert Tag.objects.filter(name="残疾人").count() == 1
 
 
