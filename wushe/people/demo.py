@@ -15,9 +15,10 @@ from faker import Faker
 
 from wushe.core.divisions import Level, within
 from wushe.core.models import Division, Station
-from wushe.core.pii import id_check_digit, stored_forms
+from wushe.core.pii import id_check_digit
 from wushe.core.rows import Sink, Table, reset_sequences
 from wushe.people.models import Household, Need, Resident, Tag, Visit
+from wushe.people.rows import ResidentRows
 from wushe.people.services import pinyin_of as _pinyin_of
 
 pinyin_of = functools.lru_cache(maxsize=100_000)(_pinyin_of)
@@ -152,7 +153,7 @@ def _community(community, station, tags, size, seed_value, today, ids, rows) -> 
         residents.append(r)
     _households(residents, community, rng, rows)
     for r in residents:
-        r.pk = rows.resident(r)
+        r.pk = rows.residents.add(r)
         age = r.age(today)
         names = []
         if age >= 60:
@@ -219,15 +220,6 @@ def _needs_and_visits(residents, community, rng, today, rows) -> None:
                            date(today) if status == "met" else None)
 
 
-# What a resident's row holds; households, needs and visits are tables of their own.
-RESIDENT_COLUMNS = [
-    "station_id", "community_id", "name", "name_pinyin", "id_number", "id_number_hash", "id_number_masked",
-    "id_suffix", "birth_date", "sex", "mobile", "mobile_hash", "mobile_masked", "ethnicity", "address",
-    "household_id", "relation", "living", "guardian_name", "guardian_phone", "guardian_phone_hash",
-    "disability_type", "disability_grade", "income", "risk", "visit_every_days", "last_visit_on", "visit_due_on",
-    "consent_by", "consent_method", "consent_on", "created_at"]
-
-
 class _Rows:
     """The registry's tables written as plain rows (``wushe.core.rows``): a million residents
     through the ORM's bulk_create took most of the city seed's time. Values are stored as the
@@ -239,25 +231,13 @@ class _Rows:
         self.now = Resident._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
         self.date = connection.ops.adapt_datefield_value
         self.households = Table(Household, ["community_id", "address", "created_at"], self.sink)
-        self.residents = Table(Resident, RESIDENT_COLUMNS, self.sink)
+        self.residents = ResidentRows(self.sink)
         self.links = Table(Resident.tags.through, ["resident_id", "tag_id"], self.sink)
         self.visits = Table(Visit, ["resident_id", "community_id", "visited_on", "kind", "findings", "risk",
                                     "created_at"], self.sink)
         self.needs = Table(Need, ["resident_id", "community_id", "visit_id", "source", "category", "urgency",
                                   "description", "status", "close_reason", "raised_on", "closed_on"], self.sink)
-        self.tables = [self.households, self.residents, self.links, self.visits, self.needs]
-
-    def resident(self, r: Resident) -> int:
-        date = self.date
-        id_plain = r.id_number or ""
-        id_token, id_hash, id_masked = stored_forms("id_number", id_plain)
-        guardian_token, guardian_hash, _masked = stored_forms("mobile", r.guardian_phone or "")
-        return self.residents.add(
-            r.station_id, r.community_id, r.name, r.name_pinyin, id_token, id_hash, id_masked, id_plain[-4:],
-            date(r.birth_date), r.sex, *stored_forms("mobile", r.mobile or ""), r.ethnicity, r.address,
-            r.household_id, r.relation, r.living, r.guardian_name, guardian_token, guardian_hash,
-            r.disability_type, r.disability_grade, r.income, r.risk, r.visit_every_days, date(r.last_visit_on),
-            date(r.visit_due_on), r.consent_by, r.consent_method or "", date(r.consent_on), self.now)
+        self.tables = [self.households, self.residents.table, self.links, self.visits, self.needs]
 
     def flush(self) -> None:
         for table in self.tables:

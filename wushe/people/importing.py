@@ -20,7 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -37,12 +37,11 @@ from wushe.core.pii import (
     lookup_hash,
     normalize_id_number,
     normalize_mobile,
-    plaintext,
-    stored_forms,
 )
 from wushe.core.rows import Sink, Table, reserve_ids
 from wushe.people.models import ImportJob, Resident, Tag
-from wushe.people.services import pinyin_of, resident_update
+from wushe.people.rows import ResidentRows
+from wushe.people.services import resident_update
 
 # field → header spellings found in real ledgers (compared after removing spaces).
 HEADERS = {
@@ -409,41 +408,24 @@ def apply_import(*, actor, plan: ImportPlan, all_or_nothing: bool, request=None,
     return ImportResult(len(plan.creates), len(plan.updates), len(plan.bad_rows))
 
 
-# The columns a new resident from a ledger fills; the rest take their defaults (no household,
-# low risk, no visit plan).
-NEW_RESIDENT_COLUMNS = [
-    "station_id", "community_id", "name", "name_pinyin", "id_number", "id_number_hash", "id_number_masked",
-    "id_suffix", "birth_date", "sex", "mobile", "mobile_hash", "mobile_masked", "guardian_phone",
-    "guardian_phone_hash", "ethnicity", "address", "living", "guardian_name", "disability_type",
-    "disability_grade", "income", "consent_by", "consent_method", "consent_on", "note", "created_by_id",
-    "created_at"]
+# What a new resident from a ledger has that no ledger column gives.
+_NEW_DEFAULTS = {"name_pinyin": "", "household_id": None, "relation": "", "living": "", "income": "", "sex": "",
+                 "birth_date": None, "risk": Resident.Risk.LOW, "visit_every_days": None, "last_visit_on": None,
+                 "visit_due_on": None, "consent_by": "", "consent_method": "", "consent_on": None,
+                 "id_number": "", "mobile": "", "guardian_phone": ""}
 
 
 def _write_new(actor, rows: list[PlannedRow]) -> None:
-    """The new residents as plain rows, encrypted here as ``EncryptedField`` would: the ORM's
-    bulk_create spent most of a large import preparing values one by one. Like bulk_create,
-    no change-history version is written; the audit entry records the import."""
+    """The new residents as plain rows (``ResidentRows``), in the caller's transaction."""
     Link = Resident.tags.through
-    adapt_date = connection.ops.adapt_datefield_value
-    created_at = Resident._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     sink = Sink()
     try:
-        residents = Table(Resident, NEW_RESIDENT_COLUMNS, sink, ids=reserve_ids(Resident, len(rows)))
-        links = Table(Link, ["resident_id", "tag_id"], sink,
-                      ids=reserve_ids(Link, sum(len(r.tags) for r in rows)))
+        residents = ResidentRows(sink, ids=reserve_ids(Resident, len(rows)))
+        links = Table(Link, ["resident_id", "tag_id"], sink, ids=reserve_ids(Link, sum(len(r.tags) for r in rows)))
         for row in rows:
             d = row.data
-            id_plain, mobile_plain = plaintext(d.get("id_number")), plaintext(d.get("mobile"))
-            id_token, _hash, id_masked = stored_forms("id_number", id_plain)
-            mobile = stored_forms("mobile", mobile_plain)
-            guardian_token, guardian_hash, _masked = stored_forms("mobile", plaintext(d.get("guardian_phone")))
-            pk = residents.add(
-                d["station"].pk, d["community"].code, d["name"], pinyin_of(d["name"]), id_token,
-                d.get("_id_hash", ""), id_masked, id_plain[-4:], adapt_date(d.get("birth_date")), d.get("sex", ""),
-                *mobile, guardian_token, guardian_hash, d["ethnicity"], d["address"], d.get("living", ""),
-                d["guardian_name"], d["disability_type"], d["disability_grade"], d.get("income", ""),
-                d.get("consent_by", ""), d.get("consent_method", ""), adapt_date(d.get("consent_on")), d["note"],
-                actor.pk, created_at)
+            pk = residents.add(SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk,
+                                               community_id=d["community"].code, created_by_id=actor.pk))
             for tag in row.tags:
                 links.add(pk, tag.pk)
         residents.flush()
