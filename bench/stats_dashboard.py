@@ -111,6 +111,17 @@ def main() -> int:
     ratio = p50(api) / p50(base)
     print(f"  city summary (API, year + previous year)  p50 {p50(api):6.1f} ms  p95 {p95(api):6.1f} ms | "
           f"hand-written SQL p50 {p50(base):6.1f} ms | ratio {ratio:4.1f}×   (targets p95 ≤ 200 ms, ≤ 2×)")
+    # What the request is made of: the selector's own aggregate (same two periods, one query),
+    # and the floor of any API request here (token, roles, middleware; no aggregate at all).
+    from wushe.stats import selectors
+    from wushe.stats.periods import Period
+
+    year_period = Period.parse({"period": "year", "at": str(year)})
+    own = timed(lambda: selectors.summary(division=city, period=year_period), RUNS)
+    floor = timed(lambda: civil.get("/api/v1/stats/indicators", headers=headers), RUNS)
+    print(f"    of which the selector (both periods' sums) p50 {p50(own):6.1f} ms | ratio to the SQL "
+          f"{p50(own) / p50(base):4.1f}× ; an API request with no aggregate (/stats/indicators) p50 "
+          f"{p50(floor):6.1f} ms")
     month_url = f"/api/v1/stats/summary?division={CITY}&period=month"
     api_month = timed(lambda: civil.get(month_url, headers=headers), RUNS)
     print(f"  city summary (API, this month)             p50 {p50(api_month):6.1f} ms  p95 {p95(api_month):6.1f} ms")

@@ -4,8 +4,10 @@ indicator's own query. Aggregates only: no personal data leaves these functions.
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -60,7 +62,13 @@ def _child_length(division: Division) -> int | None:
 def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length: int | None = None) -> dict:
     """Raw sums (base units) per (key, group): ``by`` is None, "month", "part", "station" or
     "child" (the first ``child_length`` digits of the division)."""
-    edges, months = period.split()
+    return _sums_each(prefix, [period], keys, by, child_length)[0]
+
+
+def _sums_each(prefix: str, periods: list[Period], keys, by: str | None = None,
+               child_length: int | None = None) -> list[dict]:
+    """``_sums`` of several periods, one query per rollup table for all of them: the summary's
+    period and the one before it are read together, not one after the other."""
     # The coarsest rows that still split as asked: a city sums county rows, a county street rows.
     grain = (Grain.STATION if by == "station" or len(prefix) > 6 else
              Grain.TOWN if len(prefix) == 6 else Grain.COUNTY)
@@ -68,21 +76,49 @@ def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length
         None: {}, "part": {"g": F("part")}, "station": {"g": F("station_id")},
         "child": {"g": Substr("division", 1, child_length or 12)},
     }
-    out: dict = {}
+    outs: list[dict] = [{} for _ in periods]
 
-    def add(qs, extra):
-        g = dict(group.get(by, {})) if by != "month" else extra
-        names = ["key", *g]
-        for r in qs.filter(grain=grain, key__in=list(keys)).filter(within("division", prefix)).order_by().annotate(**g) \
-                .values(*names).annotate(v=Sum("value")):
+    def add(model, field: str, spans: list[tuple[int, tuple]], by_month):
+        """Sum ``model`` rows whose ``field`` falls in each (period index, span)."""
+        if not spans:
+            return
+        g = dict(group.get(by, {})) if by != "month" else by_month
+        inside = [Q(**{f"{field}__range": span}) for _i, span in spans]
+        # One span needs no per-span condition in the sum; several get one FILTER/CASE each.
+        sums = ({"v0": Sum("value")} if len(spans) == 1 else
+                {f"v{n}": Sum("value", filter=q) for n, q in enumerate(inside)})
+        # Spans that touch (a period and the one before it) are read as one range: the index
+        # takes a range; an OR of ranges is checked row by row.
+        read = reduce(or_, (Q(**{f"{field}__range": span}) for span in _joined([s for _i, s in spans], field)))
+        rows = (reading(model).filter(read, grain=grain, key__in=list(keys))
+                .filter(within("division", prefix)).order_by().annotate(**g).values("key", *g).annotate(**sums))
+        for r in rows:
             k = (r["key"], r.get("g"))
-            out[k] = out.get(k, 0) + (r["v"] or 0)
+            for n, (i, _span) in enumerate(spans):
+                if r[f"v{n}"] is not None:
+                    outs[i][k] = outs[i].get(k, 0) + r[f"v{n}"]
 
-    if months:
-        add(reading(MonthRollup).filter(month__range=months), {"g": F("month")})
-    for start, end in edges:
-        add(reading(DayRollup).filter(day__range=(start, end)), {"g": TruncMonth("day")})
-    return out
+    splits = [period.split() for period in periods]
+    add(MonthRollup, "month", [(i, months) for i, (_edges, months) in enumerate(splits) if months],
+        {"g": F("month")})
+    add(DayRollup, "day", [(i, edge) for i, (edges, _months) in enumerate(splits) for edge in edges],
+        {"g": TruncMonth("day")})
+    return outs
+
+
+def _joined(spans: list[tuple[datetime.date, datetime.date]], field: str) -> list[tuple]:
+    """The spans with those that touch or overlap made one: days touch when one ends the day
+    before the next starts, month rows when one ends the month before."""
+    def after(end):
+        return end + datetime.timedelta(days=1) if field == "day" else month_end(end) + datetime.timedelta(days=1)
+
+    out: list[list] = []
+    for start, end in sorted(spans):
+        if out and start <= after(out[-1][1]):
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [tuple(span) for span in out]
 
 
 def _values(raw: dict, keys, group=None) -> dict[str, float | int | None]:
@@ -124,10 +160,15 @@ def _add_live(values: dict, keys, prefix: str, period: Period) -> dict:
 
 
 def totals(*, division: Division, period: Period, keys=None) -> dict[str, float | int | None]:
+    return totals_each(division=division, periods=[period], keys=keys)[0]
+
+
+def totals_each(*, division: Division, periods: list[Period], keys=None) -> list[dict[str, float | int | None]]:
+    """``totals`` of several periods, their rollup rows read in one query."""
     keys = list(keys or [m.key for m in SHOWN])
     rolled = _rolled_keys(keys)
-    return _add_live(_values(_sums(division.prefix, period, rolled), [*rolled, *keys]), keys, division.prefix,
-                     period)
+    return [_add_live(_values(raw, [*rolled, *keys]), keys, division.prefix, period)
+            for raw, period in zip(_sums_each(division.prefix, periods, rolled), periods, strict=True)]
 
 
 @dataclass
@@ -146,8 +187,7 @@ class Figure:
 
 def summary(*, division: Division, period: Period, keys=None) -> list[Figure]:
     keys = list(keys or [m.key for m in SHOWN])
-    now = totals(division=division, period=period, keys=keys)
-    before = totals(division=division, period=period.previous(), keys=keys)
+    now, before = totals_each(division=division, periods=[period, period.previous()], keys=keys)
     return [Figure(MEASURES[k], now.get(k), before.get(k)) for k in keys]
 
 
