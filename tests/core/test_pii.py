@@ -1,7 +1,9 @@
 import base64
 import hmac
+import multiprocessing
 from datetime import date, timedelta
 from hashlib import sha256
+from unittest import mock
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,10 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wushe.core.pii import (
+    PARALLEL_FROM,
     EncryptedField,
     Protected,
     decrypt,
     encrypt,
+    encrypting,
     hash_lookup,
     id_number_birth_date,
     id_number_sex,
@@ -271,12 +275,32 @@ def test_key_rotation():
     reset_keys()
 
 
+def test_many_values_are_encrypted_on_another_process_in_order():
+    batches = [["13812345678", "", "110101199003071234"], ["独居老人"]]
+    contexts = []
+    real = multiprocessing.get_context
+
+    def spy(method=None):
+        contexts.append(method)
+        return real(method)
+
+    with mock.patch("multiprocessing.get_context", spy), encrypting(iter(batches), PARALLEL_FROM) as encrypted:
+        tokens = list(encrypted)
+    assert contexts == ["fork"]
+    assert [[decrypt(t) if t else "" for t in batch] for batch in tokens] == batches
+    assert tokens[0][1] == ""
+    with encrypting(iter(batches), 4) as encrypted:  # a few values: in place, the same result
+        assert [[decrypt(t) if t else "" for t in batch] for batch in encrypted] == batches
+
+
 def test_no_keys_is_a_configuration_error():
     with override_settings(DATA_KEYS=[]):
         with pytest.raises(ImproperlyConfigured):
             encrypt("x")
         with pytest.raises(ImproperlyConfigured):
             lookup_hash("mobile", "x")
+        with pytest.raises(ImproperlyConfigured), encrypting(iter([["x"]]), 1):
+            pass
 
 
 # --- masking and Protected --------------------------------------------------------------

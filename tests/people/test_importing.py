@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from openpyxl import Workbook
 
 from tests.people import factories
+from wushe.core import pii
 from wushe.core.pii import hash_lookup, id_check_digit
 from wushe.core.rows import Sink
 from wushe.people import importing
@@ -79,7 +80,10 @@ def test_full_width_digits_and_spaces_are_normalised(people, ledger, options):
     assert li.data["birth_date"] == datetime.date(1950, 3, 2)
 
 
-def test_good_rows_go_in_and_bad_rows_are_skipped(people, ledger, options):
+@pytest.mark.parametrize("encrypted_apart", [False, True], ids=["encrypted-in-place", "encrypted-on-a-process"])
+def test_good_rows_go_in_and_bad_rows_are_skipped(people, ledger, options, monkeypatch, encrypted_apart):
+    if encrypted_apart:  # as a large ledger's are
+        monkeypatch.setattr(pii, "PARALLEL_FROM", 0)
     plan = plan_import(actor=people["worker"], path=ledger, options=options)
     result = apply_import(actor=people["worker"], plan=plan, all_or_nothing=False)
 

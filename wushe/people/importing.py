@@ -32,15 +32,17 @@ from wushe.core.divisions import Level, within
 from wushe.core.models import AuditEntry, Division, Station
 from wushe.core.pii import (
     Protected,
+    encrypting,
     id_number_birth_date,
     id_number_sex,
     lookup_hash,
     normalize_id_number,
     normalize_mobile,
+    plaintext,
 )
 from wushe.core.rows import Sink, Table, reserve_ids
 from wushe.people.models import ImportJob, Resident, Tag
-from wushe.people.rows import ResidentRows
+from wushe.people.rows import ENCRYPTED, ResidentRows
 from wushe.people.services import resident_update
 
 # field → header spellings found in real ledgers (compared after removing spaces).
@@ -132,6 +134,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, list]]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isascii():
+        return value.strip()  # ASCII is its own NFKC form: most cells of a ledger are
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     # NFKC: full-width digits and letters typed with a Chinese IME become ASCII.
@@ -161,11 +165,11 @@ def find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[int, str]]:
 
 # --- values -----------------------------------------------------------------------------
 
-def parse_id(value) -> str:
+def parse_id(value, today: datetime.date | None = None) -> str:
     if isinstance(value, float) and value >= 1e15:
         # Excel keeps 15 significant digits: an 18-digit ID saved as a number has lost its end.
         raise ValidationError(_("身份证号以数字格式保存，末几位已丢失，请把该列设为“文本”后重新录入。"))
-    return normalize_id_number(_text(value))
+    return normalize_id_number(_text(value), today=today)
 
 
 def parse_date(value) -> datetime.date:
@@ -197,8 +201,8 @@ def _choice_map(fieldname: str, language: str | None) -> dict[str, str]:
     return {**{value: value for value, label in choices}, **{str(label): value for value, label in choices}}
 
 
-def _choice(fieldname: str, text: str):
-    found = _choice_map(fieldname, get_language()).get(text)
+def _choice(fieldname: str, text: str, language: str | None = None):
+    found = _choice_map(fieldname, language or get_language()).get(text)
     if found is None:
         raise ValidationError(_("“%(v)s”不是可选的%(c)s：%(opts)s") % {
             "v": text, "c": LABELS[fieldname],
@@ -226,15 +230,20 @@ def plan_import(*, actor, path: Path, options: ImportOptions, progress=None) -> 
     tags = {t.name: t for t in Tag.objects.filter(active=True)}
     plan = ImportPlan()
     seen_ids: dict[str, int] = {}
-    today = timezone.localdate()
+    context = _RowContext(options, communities, tags, timezone.localdate(), get_language())
+    width = max(mapping) + 1
     for number, cells in rows:
-        values = {fieldname: cells[i] if i < len(cells) else None for i, fieldname in mapping.items()}
-        if all(_text(v) == "" for v in values.values()):
+        if len(cells) < width:
+            cells = [*cells, *[None] * (width - len(cells))]
+        # Each cell's text once: the checks below read it many times.
+        texts = {fieldname: _text(cells[i]) for i, fieldname in mapping.items()}
+        if not any(texts.values()):
             continue  # blank row
         plan.rows_read += 1
         if progress is not None and plan.rows_read % 1000 == 0:
             progress(plan.rows_read)
-        row = _plan_row(number, values, options, communities, tags, plan, today)
+        values = {fieldname: cells[i] for i, fieldname in mapping.items()}
+        row = _plan_row(number, values, texts, context, plan)
         if row is None:
             continue
         id_hash = row.data.get("_id_hash")
@@ -258,35 +267,50 @@ def _communities(actor, station) -> dict[str, Division]:
     return found
 
 
-def _plan_row(number, values, options, communities, tags, plan, today) -> PlannedRow | None:
+@dataclass
+class _RowContext:
+    """What every row of one plan is checked against, looked up once."""
+
+    options: ImportOptions
+    communities: dict[str, Division]
+    tags: dict[str, Tag]
+    today: datetime.date
+    language: str | None
+
+
+_TAG_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+
+
+def _plan_row(number, values, texts, context: _RowContext, plan) -> PlannedRow | None:
+    """One row checked: ``values`` are the cells as read, ``texts`` their normalized text."""
+    options = context.options
     data: dict = {"station": options.station}
     issues = []
 
     def fail(fieldname, message):
         issues.append(RowIssue(number, LABELS.get(fieldname, fieldname), str(message)))
 
-    name = _text(values.get("name"))
+    name = texts.get("name", "")
     if not name:
         fail("name", _("姓名不能为空。"))
     data["name"] = name
-    raw_id = values.get("id_number")
-    if _text(raw_id):
+    if texts.get("id_number"):
         try:
             # Protected: normalized once here; the model's checks and the save reuse it.
-            plain = parse_id(raw_id)
+            plain = parse_id(values["id_number"], context.today)
             data["id_number"] = Protected(plain, "id_number")
             data["_id_hash"] = lookup_hash("id_number", plain)
         except ValidationError as exc:
             fail("id_number", exc.messages[0])
     for fieldname in ("mobile", "guardian_phone"):
-        if _text(values.get(fieldname)):
+        if texts.get(fieldname):
             try:
-                data[fieldname] = Protected(normalize_mobile(_text(values[fieldname])), "mobile")
+                data[fieldname] = Protected(normalize_mobile(texts[fieldname]), "mobile")
             except ValidationError as exc:
                 fail(fieldname, exc.messages[0])
-    community_text = _text(values.get("community"))
+    community_text = texts.get("community")
     if community_text:
-        data["community"] = communities.get(community_text)
+        data["community"] = context.communities.get(community_text)
         if data["community"] is None:
             fail("community", _("“%(v)s”不是本站点服务范围内的社区或村。") % {"v": community_text})
     elif options.community is not None:
@@ -294,31 +318,32 @@ def _plan_row(number, values, options, communities, tags, plan, today) -> Planne
     else:
         fail("community", _("请填写社区/村，或在导入时选择默认社区。"))
     for fieldname in ("address", "ethnicity", "guardian_name", "disability_type", "disability_grade", "note"):
-        data[fieldname] = _text(values.get(fieldname))
+        data[fieldname] = texts.get(fieldname, "")
     for fieldname in CHOICE_FIELDS:
-        text = _text(values.get(fieldname))
+        text = texts.get(fieldname)
         if text and text not in ("无", "—", "-"):
             try:
-                data[fieldname] = _choice(fieldname, text)
+                data[fieldname] = _choice(fieldname, text, context.language)
             except ValidationError as exc:
                 fail(fieldname, exc.messages[0])
-    if _text(values.get("birth_date")) and "id_number" not in data:
+    if texts.get("birth_date") and "id_number" not in data:
         try:
             data["birth_date"] = parse_date(values["birth_date"])
         except ValidationError as exc:
             fail("birth_date", exc.messages[0])
     row_tags = []
-    for part in re.split(r"[、，,;；/\s]+", _text(values.get("tags"))):
-        if part:
-            if part in tags:
-                row_tags.append(tags[part])
-            else:
-                fail("tags", _("人员类别“%(v)s”不在类别列表中。") % {"v": part})
+    if texts.get("tags"):
+        for part in _TAG_SEPARATORS.split(texts["tags"]):
+            if part:
+                if part in context.tags:
+                    row_tags.append(context.tags[part])
+                else:
+                    fail("tags", _("人员类别“%(v)s”不在类别列表中。") % {"v": part})
     if options.consent_on:
         data.update(consent_by=Resident.ConsentBy.SELF, consent_method=Resident.ConsentMethod.PAPER,
                     consent_on=options.consent_on)
     if not issues:
-        issues += _model_issues(number, data, today)
+        issues += _model_issues(number, data, context.today)
     plan.issues += issues
     return None if issues else PlannedRow(number, data, row_tags)
 
@@ -415,27 +440,39 @@ _NEW_DEFAULTS = {"name_pinyin": "", "household_id": None, "relation": "", "livin
                  "id_number": "", "mobile": "", "guardian_phone": ""}
 
 
+ENCRYPT_BATCH = 2_000  # rows whose personal fields cross to the encrypting process at once
+
+
 def _write_new(actor, rows: list[PlannedRow]) -> None:
-    """The new residents as plain rows (``ResidentRows``), in the caller's transaction."""
+    """The new residents as plain rows (``ResidentRows``), in the caller's transaction; their
+    personal fields encrypted meanwhile on another core (``pii.encrypting``)."""
     Link = Resident.tags.through
-    sink = Sink()
-    try:
-        residents = ResidentRows(sink, ids=reserve_ids(Resident, len(rows)))
-        links = Table(Link, ["resident_id", "tag_id"], sink, ids=reserve_ids(Link, sum(len(r.tags) for r in rows)))
-        for row in rows:
-            d = row.data
-            pk = residents.add(SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk,
-                                               community_id=d["community"].code, created_by_id=actor.pk))
-            for tag in row.tags:
-                links.add(pk, tag.pk)
-        residents.flush()
-        links.flush()
-        sink.drain()
-    except BaseException:
-        sink.abandon()  # the connection is free before the rollback
-        raise
-    finally:
-        sink.close()
+    batches = list(_chunks(rows, ENCRYPT_BATCH))
+    plain = ([plaintext(row.data.get(f)) for row in batch for f in ENCRYPTED] for batch in batches)
+    n = len(ENCRYPTED)
+    # Entered before the writer thread starts: the encrypting process is forked from one thread.
+    with encrypting(plain, len(rows) * n) as encrypted:
+        sink = Sink()
+        try:
+            residents = ResidentRows(sink, ids=reserve_ids(Resident, len(rows)))
+            links = Table(Link, ["resident_id", "tag_id"], sink,
+                          ids=reserve_ids(Link, sum(len(r.tags) for r in rows)))
+            for batch, tokens in zip(batches, encrypted, strict=True):
+                for i, row in enumerate(batch):
+                    d = row.data
+                    pk = residents.add(SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk,
+                                                       community_id=d["community"].code, created_by_id=actor.pk),
+                                       tokens[i * n:(i + 1) * n])
+                    for tag in row.tags:
+                        links.add(pk, tag.pk)
+            residents.flush()
+            links.flush()
+            sink.drain()
+        except BaseException:
+            sink.abandon()  # the connection is free before the rollback
+            raise
+        finally:
+            sink.close()
 
 
 def template_workbook():

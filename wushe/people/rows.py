@@ -18,6 +18,10 @@ COLUMNS = [
     "consent_by", "consent_method", "consent_on", "note", "created_by_id", "created_at"]
 
 
+# A resident's encrypted fields, in the order ``ResidentRows.add`` takes them encrypted.
+ENCRYPTED = ("id_number", "mobile", "guardian_phone")
+
+
 class ResidentRows:
     """``add(r)`` writes the resident ``r`` (a Resident not yet saved, or any object with its
     attributes) and returns its key; no change-history version is written (as bulk_create)."""
@@ -28,14 +32,17 @@ class ResidentRows:
             Resident._meta.get_field("created_at").get_default(), connection)
         self.date = connection.ops.adapt_datefield_value
 
-    def add(self, r) -> int:
+    def add(self, r, tokens=(None, None, None)) -> int:
+        """``tokens``: the ID number, mobile and guardian's phone already encrypted, in that
+        order (``ENCRYPTED``; see ``pii.encrypting``)."""
         date = self.date
         id_plain = plaintext(r.id_number)
-        id_token, id_hash, id_masked = stored_forms("id_number", id_plain)
-        guardian_token, guardian_hash, _masked = stored_forms("mobile", plaintext(r.guardian_phone))
+        id_token, id_hash, id_masked = stored_forms("id_number", id_plain, tokens[0])
+        guardian_token, guardian_hash, _masked = stored_forms("mobile", plaintext(r.guardian_phone), tokens[2])
         return self.table.add(
             r.station_id, r.community_id, r.name, r.name_pinyin or pinyin_of(r.name), id_token, id_hash, id_masked,
-            id_plain[-4:], date(r.birth_date), r.sex, *stored_forms("mobile", plaintext(r.mobile)), r.ethnicity,
+            id_plain[-4:], date(r.birth_date), r.sex, *stored_forms("mobile", plaintext(r.mobile), tokens[1]),
+            r.ethnicity,
             r.address, r.household_id, r.relation, r.living, r.guardian_name, guardian_token, guardian_hash,
             r.disability_type, r.disability_grade, r.income, r.risk, r.visit_every_days, date(r.last_visit_on),
             date(r.visit_due_on), r.consent_by, r.consent_method or "", date(r.consent_on), r.note,
