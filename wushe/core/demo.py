@@ -55,6 +55,15 @@ SCALE_PEOPLE = {
     "city": {SHUSHAN: (25, 45), CHAOYANG: (25, 45), CHENGDU: (300, 360)},
 }
 
+# A year of generated service records (activities and sign-ins, cases, groups, volunteer
+# hours) over the networked stations, so the dashboard has months to compare: about as many
+# per station in the small demo as in the city one (≈ 3,500).
+SCALE_SERVICE_RECORDS = {
+    "small": {SHUSHAN: 300_000},
+    "district": {SHUSHAN: 300_000, CHAOYANG: 300_000},
+    "city": {CHENGDU: 10_000_000},
+}
+
 AGENCY_WORDS = ["阳光", "同心", "启航", "和美", "暖心", "益民", "明德", "众合", "春晖", "仁爱"]
 STATION_ROOMS = [
     ("个案工作室", Room.Kind.CASEWORK, 6),
@@ -159,10 +168,10 @@ def _seed(*, scale: str, seed_value: int, stdout) -> SeedReport:
     from wushe.charity.demo import seed as seed_charity
 
     seed_charity(seed_value=seed_value)
-    if scale == "city":  # a year of 成都's service records: ≈ 10 million rows
-        from wushe.core.demo_services import seed_service_records
+    from wushe.core.demo_services import seed_service_records
 
-        seed_service_records(prefix=CHENGDU, seed_value=seed_value, stdout=stdout)
+    for prefix, total in SCALE_SERVICE_RECORDS[scale].items():
+        seed_service_records(prefix=prefix, total=total, seed_value=seed_value, stdout=stdout)
     return report
 
 

@@ -1,5 +1,6 @@
-"""A year of service records for the city-scale demo (`wushe seed_demo --scale city`): about
-ten million rows over 成都's ≈ 3,000 stations — community activities with their sign-ins and
+"""A year of service records for the demo (`wushe seed_demo`): at city scale about ten
+million rows over 成都's ≈ 3,000 stations (at the small scale, a hundred thousand over the
+demo district's) — community activities with their sign-ins and
 feedback, cases with their sessions, groups with their sessions and attendance, volunteers
 with their projects, shifts and confirmed hours — spread over the last twelve months.
 
@@ -21,8 +22,9 @@ plain rows, not through the services: ten million service calls would take a day
   residents at this scale); the dashboard's rollups are rebuilt after the seed (by
   ``wushe.core.demo.seed``, or ``wushe rebuild_rollups``).
 * Each county has its own random stream (deterministic for ``seed_value``; only the QR
-  tokens are drawn from ``secrets``), and a county whose stations already have activities
-  is skipped, so a re-run adds nothing twice and an interrupted one finishes the rest.
+  tokens are drawn from ``secrets``), and a county whose generated 社工 already organized
+  activities is skipped, so a re-run adds nothing twice and an interrupted one finishes
+  the rest.
 * Every station gets one 社工 account (``sg`` + its division code, no usable password) who
   leads its cases and groups and organizes its activities and projects.
 """
@@ -151,8 +153,12 @@ def seed_service_records(*, prefix: str, total: int = 10_000_000, seed_value: in
     if not stations:
         return {}
     started = time.monotonic()
-    done = set(Activity.objects.filter(station__in=stations).values_list("station__division_id", flat=True)
-               .distinct())
+    with transaction.atomic():
+        workers = _workers(stations, seed_value)
+    # A county is done when its generated 社工 organized activities there: the hand-made demo
+    # activities of the small demo's district do not count.
+    done = set(Activity.objects.filter(station__in=stations, created_by_id__in=workers.by_station.values())
+               .values_list("station__division_id", flat=True).distinct())
     done_counties = {code[:6] for code in done}
     todo = [s for s in stations if s.division_id[:6] not in done_counties]
     if not todo:
@@ -162,8 +168,6 @@ def seed_service_records(*, prefix: str, total: int = 10_000_000, seed_value: in
         counties[s.division_id[:6]].append(s)
     names = dict(Division.objects.filter(code__in=[c.ljust(12, "0") for c in counties])
                  .values_list("code", "name"))
-    with transaction.atomic():
-        workers = _workers(todo, seed_value)
     gen = _Generator(stations=stations, total=total, seed_value=seed_value, workers=workers)
     try:
         for county, county_stations in counties.items():
