@@ -18,6 +18,8 @@ def test_service_records_are_written_once_and_the_tables_go_on(net):
     assert counts["sign_ins"] == SignIn.objects.count() > 0
     assert counts["activities"] == Activity.objects.count() > 0
     assert counts["service_hours"] == ServiceHours.objects.count() > 0
+    # Some activities are for a group (服务人群): the dashboard's by-group breakdown has parts.
+    assert counts["activity_groups"] == Activity.target_tags.through.objects.count() > 0
     # A volunteer's number is made from the key the row was given.
     assert all(v.number == f"ZY{v.pk:010d}" for v in Volunteer.objects.all())
     # Sign-ins carry the resident's stored mobile: it decrypts and its hash finds them.

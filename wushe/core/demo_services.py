@@ -52,7 +52,7 @@ from wushe.core.pii import encrypt, lookup_hash, mask_mobile
 from wushe.core.rows import Sink, Table, reset_sequences
 from wushe.groupwork.models import Attendance, Group, Member
 from wushe.groupwork.models import Session as GroupSession
-from wushe.people.models import Resident
+from wushe.people.models import Resident, Tag
 from wushe.volunteers.models import Project, Registration, ServiceHours, Shift, Volunteer
 
 # Shares of ``total`` for the four kinds the others hang on; the rest (activities, feedback,
@@ -82,6 +82,13 @@ ACTIVITY_TITLES = {
     "participation": ["院落微更新议事会", "社区志愿者招募日", "楼栋长见面会", "社区跳蚤市场", "亲子手工课堂"],
     "health": ["广场舞展演", "健康讲座：高血压防治", "中医义诊", "太极拳晨练", "老年人健康体检"],
     "environment": ["河道清洁志愿行动", "旧衣回收日", "阳台种植分享会", "垃圾分类桶边督导启动"],
+}
+# Whom an activity of a category is for (服务人群), when it is for someone in particular: the
+# categories not named here are for every resident.
+ACTIVITY_GROUPS = {
+    "health": ["老年人", "高龄"], "comfort": ["老年人", "独居老人", "空巢老人"], "relief": ["低保对象", "特困人员"],
+    "support": ["留守儿童", "困境儿童", "独居老人"], "rights": ["残疾人", "优抚对象"],
+    "inclusion": ["流动儿童", "社区矫正", "刑释人员"], "skills": ["老年人", "残疾人"], "crisis": ["独居老人"],
 }
 # (category, weight): the mix a year of a station's activities shows.
 ACTIVITY_MIX = [("health", 18), ("comfort", 14), ("policy", 12), ("participation", 12), ("skills", 10),
@@ -301,6 +308,8 @@ class _Generator:
         t["sign_ins"] = table(SignIn, ["activity_id", "name", "mobile", "mobile_hash", "mobile_masked", "walk_in",
                                         "by_id", "at"])
         t["feedback"] = table(Feedback, ["activity_id", "sign_in_id", "rating", "comment", "at"])
+        t["activity_groups"] = table(Activity.target_tags.through, ["activity_id", "tag_id"])
+        self.tag_ids = dict(Tag.objects.values_list("name", "pk"))
         t["cases"] = table(Case, [
             "number", "station_id", "resident_id", "community_id", "source", "presenting_problem", "urgency",
             "risk", "consent_by", "consent_on", "stage", "lead_id", "opened_on", "accepted_on", "decline_reason",
@@ -498,6 +507,10 @@ class _Generator:
                 "" if room else rng.choice(OUTDOORS), booking, max(size, (size * 6 // 5 + 9) // 10 * 10), status,
                 summary, reach, basis, secrets.token_urlsafe(16), ctx.worker,
                 clock.at(begin - rng.randint(5, 20) * MINUTES_PER_DAY))
+            groups = [self.tag_ids[g] for g in ACTIVITY_GROUPS.get(category, ()) if g in self.tag_ids]
+            if groups and rng.random() < 0.8:
+                for tag_id in rng.sample(groups, rng.randint(1, min(2, len(groups)))):
+                    t["activity_groups"].add(activity, tag_id)
             if cancelled:
                 continue
             outsiders = min(round(size * rng.uniform(0.03, 0.15)), len(ctx.outsiders))
