@@ -78,6 +78,8 @@ def _records(net, people, rng):
 def _check(net, periods):
     # A city and a district read the street and county sums, a street and a community the
     # stations' own rows: every grain must agree with the records.
+    # A record taken away leaves no row of nothing behind, as a recount would not write one.
+    assert not DayRollup.objects.filter(value=0).exists() and not MonthRollup.objects.filter(value=0).exists()
     for prefix_division in (net.city, net.county, net.street_a, net.community_a1):
         for period in periods:
             figures = selectors.totals(division=prefix_division, period=period)

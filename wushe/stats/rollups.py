@@ -11,6 +11,9 @@ delete and insert.
 import contextlib
 import contextvars
 import datetime
+from collections import Counter
+from functools import reduce
+from operator import or_
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, CharField, F, Q, Sum, Value
@@ -244,11 +247,74 @@ def _recount(sender, places) -> None:
         refresh([MEASURES[k] for k in keys], **({"station_id": ident} if kind == "station" else {"division": ident}))
 
 
+# --- records that count once each: a sign-in, a feedback, an attendance … ----------------------
+# They change the rollups by what their own row counts (one, under its day, place and part),
+# not by a recount of their station: a thousand people signing in to one event would otherwise
+# recount that event's sign-ins a thousand times, one after another (44 sign-ins a second).
+
+COUNTED_ALONE: dict = {}  # sender → its measures, when each counts the sender's own rows
+
+
+def _counted_alone(watch: dict) -> dict:
+    out = {}
+    for sender, (_path, keys) in watch.items():
+        measures = [MEASURES[k] for k in keys]
+        if all(m.value is None and m.base().model is sender for m in measures):
+            out[sender] = measures
+    return out
+
+
+def _counts_of(measures, pk) -> Counter:
+    """What the record ``pk`` counts now: (key, day, division, part, station) → count."""
+    out: Counter = Counter()
+    if pk is None:
+        return out
+    for m in measures:
+        for r in _grouped(m, m.base().filter(pk=pk)):
+            if r["_d"] is not None and r["_n"]:
+                day = r["_d"] if isinstance(r["_d"], datetime.date) else datetime.date.fromisoformat(str(r["_d"]))
+                out[(m.key, day, r["_v"], r["_p"] or "", r["_s"])] += r["_n"]
+    return out
+
+
+def _add_counts(before: Counter, after: Counter) -> None:
+    """Move every rollup row the record is under by what it counts now less what it did."""
+    change = Counter(after)
+    change.subtract(before)
+    change = {k: n for k, n in change.items() if n}
+    if not change:
+        return
+    with transaction.atomic():
+        # The county rows queue these with the recounts (see ``refresh``).
+        counties = sorted({k[2][:6].ljust(12, "0") for k in change})
+        list(Division.objects.select_for_update().filter(pk__in=counties).values_list("pk"))
+        for (key, day, division, part, station), n in change.items():
+            # The station's row, its street's and its county's: one statement moves all three.
+            places = [(Grain.STATION, division, station)] + [
+                (grain, division[:length].ljust(12, "0"), None) for grain, length in GRAIN_LENGTH.items()]
+            under = reduce(or_, (Q(grain=g, division=p, station_id=s) for g, p, s in places))
+            for model, when in ((DayRollup, {"day": day}), (MonthRollup, {"month": day.replace(day=1)})):
+                rows = model.objects.filter(key=key, part=part, **when)
+                if rows.filter(under).update(value=F("value") + n) < len(places):
+                    for g, p, s in places:  # the first count under a place makes its row
+                        if not rows.filter(grain=g, division=p, station_id=s).exists():
+                            model.objects.create(grain=g, key=key, division=p, part=part, station_id=s, value=n,
+                                                 **when)
+                if n < 0:
+                    rows.filter(under, value=0).delete()  # as a recount: no row for nothing
+
+
+_BEFORE_COUNTS = "_wushe_rollup_counts_before"
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
-    # A record moved to another station or community leaves a stale count behind unless the
-    # old place is recounted too (read from the row as it was).
     if _paused.get() or raw or instance.pk is None:
         return
+    if sender in COUNTED_ALONE:
+        setattr(instance, _BEFORE_COUNTS, _counts_of(COUNTED_ALONE[sender], instance.pk))
+        return
+    # A record moved to another station or community leaves a stale count behind unless the
+    # old place is recounted too (read from the row as it was).
     old = sender.objects.filter(pk=instance.pk).first()
     setattr(instance, _BEFORE, _place(sender, old) if old is not None else None)
 
@@ -256,17 +322,29 @@ def _before_save(sender, instance, raw=False, **kwargs):
 def _after_save(sender, instance, raw=False, **kwargs):
     if _paused.get() or raw:
         return
+    if sender in COUNTED_ALONE:
+        _add_counts(getattr(instance, _BEFORE_COUNTS, None) or Counter(),
+                    _counts_of(COUNTED_ALONE[sender], instance.pk))
+        return
     _recount(sender, [_place(sender, instance), getattr(instance, _BEFORE, None) or (None, None)])
 
 
 def _before_delete(sender, instance, **kwargs):
-    if not _paused.get():
-        setattr(instance, _BEFORE, _place(sender, instance))
+    if _paused.get():
+        return
+    if sender in COUNTED_ALONE:
+        setattr(instance, _BEFORE_COUNTS, _counts_of(COUNTED_ALONE[sender], instance.pk))
+        return
+    setattr(instance, _BEFORE, _place(sender, instance))
 
 
 def _after_delete(sender, instance, **kwargs):
-    if not _paused.get():
-        _recount(sender, [getattr(instance, _BEFORE, None) or (None, None)])
+    if _paused.get():
+        return
+    if sender in COUNTED_ALONE:
+        _add_counts(getattr(instance, _BEFORE_COUNTS, None) or Counter(), Counter())
+        return
+    _recount(sender, [getattr(instance, _BEFORE, None) or (None, None)])
 
 
 def _groups_changed(sender, instance, action, **kwargs):
@@ -308,6 +386,7 @@ def connect() -> None:
     pre_save.connect(_tag_before, sender=Tag, dispatch_uid="wushe.stats.tag.pre_save")
     post_save.connect(_tag_renamed, sender=Tag, dispatch_uid="wushe.stats.tag.post_save")
     WATCH.update(_watch())
+    COUNTED_ALONE.update(_counted_alone(WATCH))
     for model in WATCH:
         uid = f"wushe.stats.{model._meta.label}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=uid + ".pre_save")
