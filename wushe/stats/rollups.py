@@ -4,6 +4,8 @@ only from the records.
 ``rebuild`` writes them from scratch (``wushe rebuild_rollups``, the nightly task). As a record
 changes, the signals below recount that record's station (or community) for the indicators the
 record feeds, inside the same transaction: a change and its rollup commit or roll back together.
+A record that is counted once on its own (a sign-in, a feedback …) moves the rows by what it
+counts instead (``COUNTED_ALONE``).
 Concurrent recounts of one station queue on that station's row, so two never interleave their
 delete and insert.
 """
