@@ -1,5 +1,5 @@
 """A year of service records for the demo (`wushe seed_demo`): at city scale about ten
-million rows over 成都's ≈ 3,000 stations (at the small scale, a hundred thousand over the
+million rows over 成都's ≈ 3,000 stations (at the small scale, about 300,000 over the
 demo district's) — community activities with their sign-ins and
 feedback, cases with their sessions, groups with their sessions and attendance, volunteers
 with their projects, shifts and confirmed hours — spread over the last twelve months.
