@@ -124,13 +124,11 @@ def floors(path: Path) -> None:
     reading every row, and the database storing the new residents' rows (made, encrypted and
     hashed beforehand) with the resident table's indexes, through the import's own writer;
     rolled back."""
-    from types import SimpleNamespace
-
     from django.db import transaction
     from python_calamine import CalamineWorkbook
 
     from wushe.core.rows import Sink, reserve_ids
-    from wushe.people.importing import _NEW_DEFAULTS
+    from wushe.people.importing import new_resident
     from wushe.people.rows import ResidentRows
 
     began = time.perf_counter()
@@ -139,7 +137,8 @@ def floors(path: Path) -> None:
     calamine_s = time.perf_counter() - began
 
     class Held:  # the chunks, kept until they are written together
-        chunks: list = []
+        def __init__(self):
+            self.chunks = []
 
         def put(self, sql, rows):
             self.chunks.append((sql, rows))
@@ -150,9 +149,7 @@ def floors(path: Path) -> None:
     with transaction.atomic():
         residents = ResidentRows(held, ids=reserve_ids(Resident, len(plan.creates)))
         for row in plan.creates:
-            d = row.data
-            residents.add(SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk,
-                                          community_id=d["community"].code, created_by_id=user.pk))
+            residents.add(new_resident(row, user))
         residents.flush()
         began = time.perf_counter()
         sink = Sink()

@@ -440,6 +440,13 @@ _NEW_DEFAULTS = {"name_pinyin": "", "household_id": None, "relation": "", "livin
                  "id_number": "", "mobile": "", "guardian_phone": ""}
 
 
+def new_resident(row: PlannedRow, actor) -> SimpleNamespace:
+    """A checked new row as ``ResidentRows`` takes it: the row's values over the defaults."""
+    d = row.data
+    return SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk, community_id=d["community"].code,
+                           created_by_id=actor.pk)
+
+
 ENCRYPT_BATCH = 2_000  # rows whose personal fields cross to the encrypting process at once
 
 
@@ -459,10 +466,7 @@ def _write_new(actor, rows: list[PlannedRow]) -> None:
                           ids=reserve_ids(Link, sum(len(r.tags) for r in rows)))
             for batch, tokens in zip(batches, encrypted, strict=True):
                 for i, row in enumerate(batch):
-                    d = row.data
-                    pk = residents.add(SimpleNamespace(**{**_NEW_DEFAULTS, **d}, station_id=d["station"].pk,
-                                                       community_id=d["community"].code, created_by_id=actor.pk),
-                                       tokens[i * n:(i + 1) * n])
+                    pk = residents.add(new_resident(row, actor), tokens[i * n:(i + 1) * n])
                     for tag in row.tags:
                         links.add(pk, tag.pk)
             residents.flush()

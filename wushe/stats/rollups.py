@@ -70,6 +70,11 @@ def _insert_select(model, columns: list[str], qs, aliases: list[str], where: str
         return max(cursor.rowcount, 0)
 
 
+def _as_date(value) -> datetime.date:
+    """A grouped day as a date (SQLite gives the text)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
 def _write_days(measure: Measure, qs) -> int:
     """The measure's day rows from its records ``qs``."""
     grouped = _grouped(measure, qs)
@@ -84,7 +89,7 @@ def _write_days(measure: Measure, qs) -> int:
     for r in grouped.iterator(chunk_size=BATCH):
         value = base_value(measure, r["_n"])
         if value and r["_d"] is not None:
-            day = r["_d"] if isinstance(r["_d"], datetime.date) else datetime.date.fromisoformat(str(r["_d"]))
+            day = _as_date(r["_d"])
             batch.append(DayRollup(key=measure.key, day=day, division=r["_v"], part=r["_p"] or "",
                                    station_id=r["_s"], value=value))
         if len(batch) >= BATCH:
@@ -274,7 +279,7 @@ def _counts_of(measures, pk) -> Counter:
     for m in measures:
         for r in _grouped(m, m.base().filter(pk=pk)):
             if r["_d"] is not None and r["_n"]:
-                day = r["_d"] if isinstance(r["_d"], datetime.date) else datetime.date.fromisoformat(str(r["_d"]))
+                day = _as_date(r["_d"])
                 out[(m.key, day, r["_v"], r["_p"] or "", r["_s"])] += r["_n"]
     return out
 
