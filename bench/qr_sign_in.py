@@ -8,8 +8,9 @@ counted twice.
 
 In the same run, the same client at the same concurrency requests /healthz (one database
 query, no template) as the baseline; printed: sign-ins per second, p50/p95 of a sign-in
-(GET + POST), the baseline's requests per second, the ratio, and the count check (lost and
-duplicated sign-ins must both be 0). Target: 1,000 sign-ins within 10 s.
+(GET + POST), the machine's busy CPU and the share of it the phones themselves took (so the
+server's CPU per sign-in), the baseline's requests per second, the ratio, and the count check
+(lost and duplicated sign-ins must both be 0). Target: 1,000 sign-ins within 10 s.
 
     make bench                            # both databases (PostgreSQL skipped if absent)
     BENCH_SIGN_INS=300 python bench/qr_sign_in.py
@@ -193,6 +194,13 @@ def _scan(port: int, token: str, n: int) -> tuple[float, bool]:
     return time.perf_counter() - started, ok
 
 
+def _machine_busy() -> float:
+    """Seconds every core of this machine spent busy so far (Linux's /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def _run(jobs, fn) -> tuple[float, list]:
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
@@ -218,7 +226,9 @@ def _measure(port: int, activity) -> int:
     base_wall, base_ok = _run(range(2 * PEOPLE), health)
     base_rate = 2 * PEOPLE / base_wall
 
+    client_cpu, machine_cpu = time.process_time(), _machine_busy()
     wall, results = _run(range(PEOPLE), lambda n: _scan(port, activity.token, n))
+    client_cpu, machine_cpu = time.process_time() - client_cpu, _machine_busy() - machine_cpu
     again_wall, again = _run(range(100), lambda n: _scan(port, activity.token, n))  # scanned twice
     times = [t * 1000 for t, _ok in results]
     signed = SignIn.objects.filter(activity=activity)
@@ -228,6 +238,9 @@ def _measure(port: int, activity) -> int:
     print(f"gunicorn {WORKERS} workers, {CONCURRENCY} phones at a time, {PEOPLE:,} sign-ins")
     print(f"  sign-ins      {wall:6.2f}s  {rate:7.1f}/s  sign-in p50 {p50(times):6.1f} ms  p95 {p95(times):6.1f} ms"
           f"  (GET + POST)")
+    print(f"  CPU           {machine_cpu:6.2f}s busy of the {os.cpu_count()} cores' {os.cpu_count() * wall:.2f}s;"
+          f" the phones (this bench's own clients) {client_cpu:.2f}s; the server and its database"
+          f" {(machine_cpu - client_cpu) / PEOPLE * 1000:.1f} ms a sign-in")
     print(f"  baseline      {base_wall:6.2f}s  {base_rate:7.1f}/s  /healthz p95 "
           f"{p95([t * 1000 for t in baseline_times]):6.1f} ms  ({sum(base_ok)}/{2 * PEOPLE} ok)")
     print(f"  ratio         sign-in requests/s ÷ baseline requests/s = {2 * rate / base_rate:.2f}")

@@ -90,8 +90,11 @@ def test_the_qr_sign_in_belongs_to_one_activity_and_counts_once(net, people, cli
     registered = services.register(activity=activity, name="甲", mobile=mobile())
     assert activity.token != other.token and len(activity.token) >= 20
     url = f"/p/a/{activity.token}/"
+    assert 'value="signup"' in client.get(url).content.decode()
     response = client.post(url, {"form": "signin", "name": "甲", "mobile": plaintext(registered.mobile)})
     assert "签到成功" in response.content.decode()
+    # Who has just signed in is answered without the sign-up form; the next person can still sign in.
+    assert 'value="signup"' not in response.content.decode() and 'value="signin"' in response.content.decode()
     again = client.post(url, {"form": "signin", "name": "甲", "mobile": plaintext(registered.mobile)})
     assert "已经签到过了" in again.content.decode()
     client.post(url, {"form": "signin", "name": "路过的", "mobile": mobile()})  # a walk-in

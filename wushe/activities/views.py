@@ -211,7 +211,7 @@ def public_activity(request, token):
     signup = PublicSignUpForm(request.POST or None) if request.POST.get("form") == "signup" else PublicSignUpForm()
     feedback = FeedbackForm(request.POST or None) if request.POST.get("form") == "feedback" else FeedbackForm()
     sign_in_form = PersonForm(request.POST or None) if request.POST.get("form") == "signin" else PersonForm()
-    result = None
+    result, signed_in = None, False
     if request.method == "POST":
         # Signing in and giving feedback happen in the hall, many on one address: a crowd's allowance.
         crowd = request.POST.get("form") in ("signin", "feedback")
@@ -235,6 +235,7 @@ def public_activity(request, token):
                     raise ValidationError(_("请填写姓名和手机号。"))
                 _record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
                 result = _("签到成功，欢迎参加！") if created else _("您已经签到过了。")
+                signed_in = True
             else:
                 if not signup.is_valid():
                     raise ValidationError(_("请检查填写的内容。"))
@@ -254,12 +255,14 @@ def public_activity(request, token):
             return render(request, "activities/public_activity.html", {"activity": activity}, status=403)
     question, challenge = ask()
     now = timezone.now()
+    # Who has just signed in is past signing up: the page answers them without the form.
+    can_sign_up = activity.status == Activity.Status.OPEN and activity.ends_at > now and not signed_in
     return render(request, "activities/public_activity.html", {
         "activity": activity, "signup": signup, "sign_in_form": sign_in_form, "result": result,
-        "question": question, "challenge": challenge, "seats_left": selectors.seats_left(activity),
+        "question": question, "challenge": challenge,
+        "seats_left": selectors.seats_left(activity) if can_sign_up else 0,
         "can_sign_in": activity.starts_at - services.SIGN_IN_OPENS <= now <= activity.ends_at,
-        "can_sign_up": activity.status == Activity.Status.OPEN and activity.ends_at > now,
-        "feedback": feedback,
+        "can_sign_up": can_sign_up, "feedback": feedback,
         "can_give_feedback": activity.starts_at <= now <= activity.ends_at + datetime.timedelta(
             days=services.FEEDBACK_DAYS) and activity.status != Activity.Status.CANCELLED,
     })

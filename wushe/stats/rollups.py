@@ -312,43 +312,63 @@ def _add_counts(before: Counter, after: Counter) -> None:
     change = {k: n for k, n in change.items() if n}
     if not change:
         return
-    with transaction.atomic():
+    # Inside the record's own transaction when there is one: a failure rolls both back.
+    with transaction.atomic(savepoint=False):
         # The county rows queue these with the recounts (see ``refresh``).
         counties = sorted({k[2][:6].ljust(12, "0") for k in change})
         list(Division.objects.select_for_update().filter(pk__in=counties).values_list("pk"))
-        for (key, day, division, part, station), n in change.items():
-            # The station's row, its street's and its county's: one statement moves all three.
-            places = [(Grain.STATION, division, station)] + [
-                (grain, division[:length].ljust(12, "0"), None) for grain, length in GRAIN_LENGTH.items()]
-            for model, when in ((DayRollup, {"day": day}), (MonthRollup, {"month": day.replace(day=1)})):
-                if _move(model, key, part, when, places, n) < len(places):
-                    rows = model.objects.filter(key=key, part=part, **when)
-                    for g, p, s in places:  # the first count under a place makes its row
-                        if not rows.filter(grain=g, division=p, station_id=s).exists():
-                            model.objects.create(grain=g, key=key, division=p, part=part, station_id=s, value=n,
-                                                 **when)
-                if n < 0:  # as a recount: no row for nothing
-                    under = reduce(or_, (Q(grain=g, division=p, station_id=s) for g, p, s in places))
-                    model.objects.filter(under, key=key, part=part, value=0, **when).delete()
+        for model, column, period in ((DayRollup, "day", _same_day), (MonthRollup, "month", _month_of)):
+            # Each row the record is under: its station's, its street's and its county's.
+            rows: Counter = Counter()
+            for (key, day, division, part, station), n in change.items():
+                rows[(period(day), key, part, Grain.STATION, division, station)] += n
+                for grain, length in GRAIN_LENGTH.items():
+                    rows[(period(day), key, part, grain, division[:length].ljust(12, "0"), None)] += n
+            moves: dict = {}
+            for (date, *row), n in rows.items():
+                if n:
+                    moves.setdefault((date, n), []).append(row)
+            for (date, n), under in moves.items():
+                _move(model, column, date, n, under)
 
 
-def _move(model, key: str, part: str, when: dict, places, n: int) -> int:
-    """UPDATE the rows of ``places`` under (key, part, day or month) by ``n``; returns how many
-    there were. Written out, not built by the ORM: it runs for every sign-in of a crowd, and
-    building the statement cost more than running it."""
-    quote, ops = connection.ops.quote_name, connection.ops
-    (column, date), = when.items()
-    place = "(grain = %s AND division = %s AND station_id {})"
+def _same_day(day: datetime.date) -> datetime.date:
+    return day
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _move(model, column: str, date, n: int, rows: list) -> None:
+    """Add ``n`` to the rows (key, part, grain, division, station) of ``date``, making those
+    not there yet and deleting those left at nothing, as a recount would. The UPDATE is
+    written out, one for them all: it runs for every sign-in of a crowd, and the ORM took
+    longer to build it than the database to run it."""
+    quote = connection.ops.quote_name
+    when = connection.ops.adapt_datefield_value(date)
     where, params = [], []
-    for grain, division, station in places:
-        where.append(place.format("IS NULL" if station is None else "= %s"))
-        params += [grain, division] + ([] if station is None else [station])
+    for key, part, grain, division, station in rows:
+        # Each term whole, the date in it too, so each is one lookup on the (grain, key, date,
+        # division) index: SQLite does not carry a condition outside an OR into its terms.
+        where.append(f"(grain = %s AND {quote('key')} = %s AND {quote(column)} = %s AND division = %s AND part = %s"
+                     f" AND station_id {'IS NULL' if station is None else '= %s'})")
+        params += [grain, key, when, division, part] + ([] if station is None else [station])
     # Quoted names of our own table and columns; every value is a bound parameter.
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET value = value + %s "  # noqa: S608
-           f"WHERE {quote('key')} = %s AND part = %s AND {quote(column)} = %s AND ({' OR '.join(where)})")
+    sql = f"UPDATE {quote(model._meta.db_table)} SET value = value + %s WHERE {' OR '.join(where)}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [n, key, part, ops.adapt_datefield_value(date), *params])
-        return cursor.rowcount
+        cursor.execute(sql, [n, *params])
+        updated = cursor.rowcount
+    if updated < len(rows):
+        for key, part, grain, division, station in rows:  # the first count under a place makes its row
+            found = model.objects.filter(key=key, part=part, grain=grain, division=division, station_id=station,
+                                         **{column: date})
+            if not found.exists():
+                model.objects.create(key=key, part=part, grain=grain, division=division, station_id=station,
+                                     value=n, **{column: date})
+    if n < 0:
+        model.objects.filter(reduce(or_, (Q(key=k, part=p, grain=g, division=d, station_id=s)
+                                          for k, p, g, d, s in rows)), value=0, **{column: date}).delete()
 
 
 _BEFORE_COUNTS = "_wushe_rollup_counts_before"
