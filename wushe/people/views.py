@@ -18,6 +18,7 @@ from wushe.accounts.scope import can
 from wushe.core.access import requires
 from wushe.core.divisions import within
 from wushe.core.exports import audited_xlsx
+from wushe.core.plans import planned_for_their_values
 from wushe.core.views import error_text, form_errors_from, record_form
 from wushe.people import selectors, services
 from wushe.people.filters import ResidentFilter
@@ -36,6 +37,7 @@ from wushe.people.models import Need, Tag
 
 
 @requires(Action.PERSON_VIEW)
+@planned_for_their_values()  # a scope's range of codes, wide or narrow by role (core.plans)
 def resident_list(request):
     filterset = ResidentFilter(request.GET, queryset=selectors.resident_list(user=request.user),
                                user=request.user)

@@ -16,6 +16,7 @@ from wushe.accounts.roles import Action
 from wushe.accounts.scope import prefixes_for
 from wushe.core.divisions import PREFIX_LENGTH, Level, full_code, within
 from wushe.core.models import Division, Station
+from wushe.core.plans import planned_for_their_values
 from wushe.stats.indicators import BY_GROUP, MEASURES, SHOWN, Measure
 from wushe.stats.models import DayRollup, Grain, MonthRollup
 from wushe.stats.periods import Period, month_end
@@ -65,6 +66,7 @@ def _sums(prefix: str, period: Period, keys, by: str | None = None, child_length
     return _sums_each(prefix, [period], keys, by, child_length)[0]
 
 
+@planned_for_their_values()
 def _sums_each(prefix: str, periods: list[Period], keys, by: str | None = None,
                child_length: int | None = None) -> list[dict]:
     """``_sums`` of several periods, one query per rollup table for all of them: the summary's
@@ -256,6 +258,7 @@ def by_group(*, division: Division, period: Period, key: str) -> list[tuple[str,
 LIST_FROM_LEVEL = Level.TOWN  # a street's records can be listed; a district's are millions
 
 
+@planned_for_their_values()
 def live_total(*, measure: Measure, prefix: str, period: Period):
     """The measure counted straight from the records (what the rollups must equal)."""
     raw = measure.records(period.start, period.end).filter(within(measure.division, prefix)) \

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wushe.accounts.roles import Action
 from wushe.core.access import requires
 from wushe.core.divisions import Level
+from wushe.core.plans import planned_for_their_values
 from wushe.stats import exports, selectors, services
 from wushe.stats.forms import ReportForm
 from wushe.stats.indicators import HEADLINE, MEASURES, sections
@@ -86,6 +87,7 @@ def dashboard(request):
 
 
 @requires(Action.STATS_VIEW)
+@planned_for_their_values()  # a street's records by a period's dates (core.plans)
 def indicator(request, key):
     measure = MEASURES.get(key)
     if measure is None:
