@@ -95,6 +95,7 @@ def test_the_qr_sign_in_belongs_to_one_activity_and_counts_once(net, people, cli
     assert "签到成功" in response.content.decode()
     # Who has just signed in is answered without the sign-up form; the next person can still sign in.
     assert 'value="signup"' not in response.content.decode() and 'value="signin"' in response.content.decode()
+    assert 'name="name" value=""' in response.content.decode()
     again = client.post(url, {"form": "signin", "name": "甲", "mobile": plaintext(registered.mobile)})
     assert "已经签到过了" in again.content.decode()
     client.post(url, {"form": "signin", "name": "路过的", "mobile": mobile()})  # a walk-in

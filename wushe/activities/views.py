@@ -235,7 +235,7 @@ def public_activity(request, token):
                     raise ValidationError(_("请填写姓名和手机号。"))
                 _record, created = services.sign_in(activity=activity, request=request, **sign_in_form.cleaned_data)
                 result = _("签到成功，欢迎参加！") if created else _("您已经签到过了。")
-                signed_in = True
+                signed_in, sign_in_form = True, PersonForm()  # blank for the next person on this phone
             else:
                 if not signup.is_valid():
                     raise ValidationError(_("请检查填写的内容。"))
