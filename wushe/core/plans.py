@@ -10,7 +10,7 @@ for its dates and codes. Such reads run inside ``planned_for_their_values``.
 
 import contextlib
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @contextlib.contextmanager
@@ -20,10 +20,14 @@ def planned_for_their_values():
     changed = []
     for alias in connections:
         conn = connections[alias]
-        if conn.vendor == "postgresql":
+        if conn.vendor != "postgresql":
+            continue
+        if alias == DEFAULT_DB_ALIAS:
             conn.ensure_connection()  # a first statement inside would otherwise open one that prepares
-            changed.append((conn.connection, conn.connection.prepare_threshold))
-            conn.connection.prepare_threshold = None
+        elif conn.connection is None:
+            continue  # the replica prepares nothing (settings): one opened inside needs no change
+        changed.append((conn.connection, conn.connection.prepare_threshold))
+        conn.connection.prepare_threshold = None
     try:
         yield
     finally:
