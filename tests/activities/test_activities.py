@@ -120,6 +120,7 @@ def test_the_public_page_shows_no_personal_data_and_asks_a_question(net, people,
     someone = services.register(activity=activity, name="王秀英", mobile=mobile())
     page = client.get(f"/p/a/{activity.token}/").content.decode()
     assert "重阳节敬老游园会" in page and "王秀英" not in page and someone.mobile_masked not in page
+    assert "剩余 1 个名额" in page
     assert "<script" not in page  # a phone page: no scripts
     wrong = client.post(f"/p/a/{activity.token}/", {"form": "signup", "name": "李四", "mobile": mobile(),
                                                      "consent": "on", "answer": "999", "challenge": "forged"})
@@ -130,6 +131,7 @@ def test_the_public_page_shows_no_personal_data_and_asks_a_question(net, people,
                                                      "consent": "on", "answer": "7",
                                                      "challenge": signing.dumps(7, salt="public-form-question")})
     assert "报名成功" in right.content.decode() and activity.registrations.count() == 2
+    assert "名额已满，可报名候补" in right.content.decode()  # the seat just taken shows on the answer
     Activity.objects.filter(pk=activity.pk).update(public=False)
     assert client.get(f"/p/a/{activity.token}/").status_code == 404
 

@@ -247,8 +247,7 @@ def public_activity(request, token):
                 result = {Registration.Status.CONFIRMED: _("报名成功！请按时参加，到场后扫码签到。"),
                           Registration.Status.WAITING: _("名额已满，您已进入候补，有人取消时将按顺序递补。"),
                           Registration.Status.PENDING: _("已提交报名，工作人员审核后生效。")}[registration.status]
-                signup = PublicSignUpForm()
-                activity = selectors.public_activity(token=token)  # the seat just taken shows
+                signup = PublicSignUpForm()  # the seat just taken shows: seats_left counts below
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except PermissionDenied:

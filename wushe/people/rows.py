@@ -42,8 +42,7 @@ class ResidentRows:
         return self.table.add(
             r.station_id, r.community_id, r.name, r.name_pinyin or pinyin_of(r.name), id_token, id_hash, id_masked,
             id_plain[-4:], date(r.birth_date), r.sex, *stored_forms("mobile", plaintext(r.mobile), tokens[1]),
-            r.ethnicity,
-            r.address, r.household_id, r.relation, r.living, r.guardian_name, guardian_token, guardian_hash,
+            r.ethnicity, r.address, r.household_id, r.relation, r.living, r.guardian_name, guardian_token, guardian_hash,
             r.disability_type, r.disability_grade, r.income, r.risk, r.visit_every_days, date(r.last_visit_on),
             date(r.visit_due_on), r.consent_by, r.consent_method or "", date(r.consent_on), r.note,
             r.created_by_id, self.created_at)
